@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace Cruddur.Gateway.Errors;
+
+/// <summary>A grain call that cannot reach a silo, or gets no answer in time, is a 503, not a 500 or a hang.</summary>
+internal sealed partial class ClusterUnavailableExceptionHandler(
+    IProblemDetailsService problemDetails, ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsClusterUnavailable(exception))
+        {
+            return false;
+        }
+
+        LogUnavailable(logger, exception.GetType().Name, httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "1";
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service Unavailable",
+                Detail = "The timeline cluster is not reachable right now. Try again shortly.",
+            },
+        });
+    }
+
+    internal static bool IsClusterUnavailable(Exception exception) => exception switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+            or GatewayTooBusyException or TimeoutException or ClientNotAvailableException => true,
+        AggregateException { InnerException: { } inner } => IsClusterUnavailable(inner),
+        _ => false,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({ExceptionType}) serving {Path}")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType, string path);
+}

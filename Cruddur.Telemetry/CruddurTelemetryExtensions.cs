@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Cruddur.Telemetry;
+
+/// <summary>
+/// One call per host: resource, tracing, metrics and logging, with every exporter switched on only when its
+/// configuration is present. Nothing here fails start-up when a variable is unset.
+/// </summary>
+public static class CruddurTelemetryExtensions
+{
+    public static TBuilder AddCruddurTelemetry<TBuilder>(this TBuilder builder, string defaultServiceName)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var settings = TelemetrySettings.From(builder.Configuration, defaultServiceName);
+        builder.Services.AddSingleton(settings);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                serviceName: settings.ServiceName,
+                serviceVersion: settings.ServiceVersion,
+                serviceInstanceId: $"{Environment.MachineName}/{Environment.ProcessId}"))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(TelemetryNames.CruddurSources)
+                    .AddSource(TelemetryNames.OrleansApplication)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddHoneycombExporter(settings);
+                if (settings.ConsoleExporter)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(metrics => metrics
+                .AddMeter(TelemetryNames.SinkMeter)
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter("Microsoft.Orleans")
+                .AddHttpClientInstrumentation());
+
+        if (settings.OtlpEndpoint is not null)
+        {
+            // Standard OTEL_EXPORTER_OTLP_* variables: the Aspire dashboard, a collector, or Honeycomb itself.
+            otel.WithTracing(t => t.AddOtlpExporter())
+                .WithMetrics(m => m.AddOtlpExporter())
+                .WithLogging(l => l.AddOtlpExporter());
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Cruddur.Telemetry;
+
+/// <summary>
+/// The telemetry part of the configuration contract (product.md). Keys are the environment variable names,
+/// so each is equally bindable from appsettings.json.
+/// </summary>
+public sealed class TelemetrySettings
+{
+    public const string DefaultHoneycombEndpoint = "https://api.honeycomb.io";
+
+    public required string ServiceName { get; init; }
+    public string? ServiceVersion { get; init; }
+    public string? OtlpEndpoint { get; init; }
+    public string? HoneycombApiKey { get; init; }
+    public string HoneycombEndpoint { get; init; } = DefaultHoneycombEndpoint;
+    public bool ConsoleExporter { get; init; }
+
+    public static TelemetrySettings From(IConfiguration configuration, string defaultServiceName) => new()
+    {
+        ServiceName = NonEmpty(configuration["OTEL_SERVICE_NAME"]) ?? defaultServiceName,
+        ServiceVersion = NonEmpty(configuration["SERVICE_VERSION"]) ?? EntryVersion(),
+        OtlpEndpoint = NonEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]),
+        HoneycombApiKey = NonEmpty(configuration["HONEYCOMB_API_KEY"]),
+        HoneycombEndpoint = NonEmpty(configuration["HONEYCOMB_ENDPOINT"]) ?? DefaultHoneycombEndpoint,
+        ConsoleExporter = IsTrue(configuration["CRUDDUR_CONSOLE_EXPORTER"]),
+    };
+
+    /// <summary>The Honeycomb traces URL. An endpoint set in code is used verbatim by the OTLP exporter.</summary>
+    public Uri HoneycombTracesEndpoint => new(HoneycombEndpoint.TrimEnd('/') + "/v1/traces");
+
+    internal static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    internal static bool IsTrue(string? value) =>
+        value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
+
+    private static string EntryVersion() =>
+        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Version?.ToString(3) ?? "0.0.0";
+}
