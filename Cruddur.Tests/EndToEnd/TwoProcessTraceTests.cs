@@ -27,7 +27,7 @@ public sealed class TwoProcessTraceTests
         var spans = await receiver.WaitForAsync(
             all => all.Any(s => s.TraceId == traceId && s.Name == "home-activities-mock-data")
                 && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindServer),
-            TimeSpan.FromSeconds(30));
+            TimeSpan.FromSeconds(60));
         var trace = spans.Where(s => s.TraceId == traceId).ToList();
 
         var server = Assert.Single(trace, s => s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindServer);
