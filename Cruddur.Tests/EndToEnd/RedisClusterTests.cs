@@ -12,6 +12,7 @@ namespace Cruddur.Tests.EndToEnd;
 /// The compose topology run as processes on 127.0.0.1: redis-server, two silos with Redis clustering and storage,
 /// and the gateway finding them through Redis.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class RedisClusterTests(ITestOutputHelper output)
 {
     private const string UserActivityGrainType = "useractivity";

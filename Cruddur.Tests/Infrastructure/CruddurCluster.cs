@@ -122,6 +122,9 @@ public sealed class CruddurCluster : IAsyncDisposable
         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
         ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
         ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
+        // A busy 2-core CI box can be slow to answer: wait longer and retry instead of dropping a batch.
+        ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "30000",
+        ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory",
     };
 
     private static void Merge(Dictionary<string, string?> target, IReadOnlyDictionary<string, string?>? extra)
