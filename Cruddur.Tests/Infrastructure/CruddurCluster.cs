@@ -113,7 +113,17 @@ public sealed class CruddurCluster : IAsyncDisposable
         await Gateway.WaitForOutputAsync("Application started", StartTimeout);
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>
+    /// A client whose requests carry exactly the trace headers the test sets: with no propagator, the test process's
+    /// own HttpClient instrumentation (alive while any in-process gateway test runs) cannot replace a test's
+    /// <c>traceparent</c> with a trace of its own.
+    /// </summary>
+    public HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
 
     /// <summary>The environment that sends both processes' telemetry to an OTLP/HTTP endpoint, flushed quickly.</summary>
     public static Dictionary<string, string?> OtlpTo(string endpoint) => new()
