@@ -72,6 +72,15 @@ public sealed class CloudWatchLogsExporterOptions
             Endpoint = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"AWS endpoint override '{url}' is not an absolute URL.");
         }
 
+        // Keys bound from appsettings (or the environment) win over the SDK chain's own environment lookup.
+        if (Credentials is null
+            && TelemetrySettings.NonEmpty(configuration["AWS_ACCESS_KEY_ID"]) is { } keyId
+            && TelemetrySettings.NonEmpty(configuration["AWS_SECRET_ACCESS_KEY"]) is { } secret)
+        {
+            var fixedCredentials = new AwsCredentials(keyId, secret, TelemetrySettings.NonEmpty(configuration["AWS_SESSION_TOKEN"]));
+            Credentials = _ => ValueTask.FromResult(fixedCredentials);
+        }
+
         return this;
     }
 
