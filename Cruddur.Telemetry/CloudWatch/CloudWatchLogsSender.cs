@@ -269,8 +269,9 @@ internal sealed class CloudWatchLogsSender : IDisposable
 
             Metrics.AddRetried();
             var delay = _options.Backoff.DelayFor(attempt);
+            var wait = Task.Delay(delay, _options.TimeProvider, ct); // timer armed before anyone is told about it
             _options.OnRetryScheduled?.Invoke(delay);
-            await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 
@@ -321,7 +322,7 @@ internal sealed class CloudWatchLogsSender : IDisposable
     {
         Metrics.AddDropped(reason, count);
         SinkDiagnostics.ReportOnce(SinkName, $"drop:{reason}:{r.ErrorCode}",
-            $"PutLogEvents to {_client.Endpoint} (group '{LogGroup}') failed: {Describe(r)}; the batch is dropped and counted ({reason}). Check credentials, region and IAM permissions.");
+            $"PutLogEvents to {_client.Endpoint} (group '{LogGroup}') failed: {Describe(r)}; the batch is dropped and counted ({reason}).{(reason == "send_failed" ? "" : " Check credentials, region and IAM permissions.")}");
     }
 
     private static string Describe(CloudWatchLogsResponse r) =>
