@@ -69,7 +69,14 @@ public sealed class CloudWatchLogsExporterOptions
         if (Endpoint is null
             && (TelemetrySettings.NonEmpty(configuration["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"]) ?? TelemetrySettings.NonEmpty(configuration["AWS_ENDPOINT_URL"])) is { } url)
         {
-            Endpoint = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new InvalidOperationException($"AWS endpoint override '{url}' is not an absolute URL.");
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                Endpoint = uri;
+            }
+            else
+            {
+                _configurationProblem = $"AWS endpoint override '{url}' is not an absolute http(s) URL";
+            }
         }
 
         // Keys bound from appsettings (or the environment) win over the SDK chain's own environment lookup.
@@ -88,9 +95,16 @@ public sealed class CloudWatchLogsExporterOptions
     public Uri ResolveEndpoint() =>
         Endpoint ?? new Uri($"https://logs.{Region}.amazonaws.{(Region?.StartsWith("cn-", StringComparison.Ordinal) == true ? "com.cn" : "com")}/");
 
+    private string? _configurationProblem;
+
     /// <summary>Configuration problems that keep the exporter from starting (empty when it can start).</summary>
     public IEnumerable<string> Problems()
     {
+        if (_configurationProblem is not null)
+        {
+            yield return _configurationProblem;
+        }
+
         if (LogGroupName is { } group && (group.Length > 512 || group.StartsWith("aws/", StringComparison.Ordinal)
             || group.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or '#'))))
         {

@@ -185,12 +185,14 @@ public sealed class CloudWatchFaultTests(ITestOutputHelper output) : IAsyncLifet
             total.Stop();
             Array.Sort(durations);
             var p99 = durations[(int)(logged * 0.99)];
+            var p999 = durations[(int)(logged * 0.999)];
             var max = durations[^1];
-            output.WriteLine($"{logged} log calls in {total.Elapsed.TotalMilliseconds:F0} ms; p50 {durations[logged / 2] * 1000:F1} µs, p99 {p99 * 1000:F1} µs, max {max:F2} ms; max queue {maxQueue}");
+            output.WriteLine($"{logged} log calls in {total.Elapsed.TotalMilliseconds:F0} ms; p50 {durations[logged / 2] * 1000:F1} µs, p99 {p99 * 1000:F1} µs, p99.9 {p999 * 1000:F1} µs, max {max:F2} ms; max queue {maxQueue}");
 
             Assert.True(maxQueue <= capacity, $"queue grew to {maxQueue}");
             Assert.True(p99 < 1, $"p99 log call {p99} ms");
-            Assert.True(max < 100, $"slowest log call {max} ms");
+            // A lone outlier is the scheduler or a GC on a loaded machine; waiting on the silent endpoint would be 60 s.
+            Assert.True(max < 1000, $"slowest log call {max} ms");
             Assert.True(sink.Exporter.Metrics.Dropped >= logged - capacity, $"dropped {sink.Exporter.Metrics.Dropped}");
 
             var shutdown = Stopwatch.StartNew();

@@ -21,6 +21,11 @@ namespace Cruddur.Tests.Telemetry.CloudWatch;
 /// against a fake CloudWatch endpoint: the access line with its trace id, no spans or log lines about the sink's
 /// own calls, and requests that don't slow down when CloudWatch never answers.
 /// </summary>
+/// <remarks>
+/// Runs alone (after the parallel tests): the in-process host's HttpClient instrumentation listens to every
+/// HttpClient in the test process and would re-parent other tests' requests into traces of its own.
+/// </remarks>
+[Collection(InProcessTelemetryHost.Name)]
 public sealed class CloudWatchHostTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private FakeCloudWatchLogs _fake = null!;
@@ -136,4 +141,10 @@ public sealed class CloudWatchHostTests(ITestOutputHelper output) : IAsyncLifeti
         times.Sort();
         return (times[times.Count / 2], times[(int)(times.Count * 0.95)], times[^1], failures, stop.Elapsed);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class InProcessTelemetryHost
+{
+    public const string Name = "In-process telemetry host (not parallel)";
 }
