@@ -45,7 +45,13 @@ public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
         {
             try
             {
-                if (!_sender.Enqueue(_formatter.Format(record)))
+                var e = _formatter.Format(record, out var trimmed);
+                if (trimmed)
+                {
+                    _sender.Metrics.AddTrimmed();
+                }
+
+                if (!_sender.Enqueue(e))
                 {
                     result = ExportResult.Failure;
                 }

@@ -25,11 +25,15 @@ internal sealed class LogRecordFormatter(string serviceName)
 
     public string ServiceName { get; } = serviceName;
 
-    public CloudWatchLogEvent Format(LogRecord record)
+    public CloudWatchLogEvent Format(LogRecord record) => Format(record, out _);
+
+    /// <param name="trimmed">true when the record was over <see cref="CloudWatchLimits.MaxMessageBytes"/> and was cut to fit.</param>
+    public CloudWatchLogEvent Format(LogRecord record, out bool trimmed)
     {
         var timestamp = new DateTimeOffset(DateTime.SpecifyKind(record.Timestamp, DateTimeKind.Utc));
         var json = Serialize(record, timestamp, maxString: int.MaxValue, out var longest);
-        if (Encoding.UTF8.GetByteCount(json) > CloudWatchLimits.MaxMessageBytes)
+        trimmed = Encoding.UTF8.GetByteCount(json) > CloudWatchLimits.MaxMessageBytes;
+        if (trimmed)
         {
             json = Shrink(record, timestamp, longest);
         }

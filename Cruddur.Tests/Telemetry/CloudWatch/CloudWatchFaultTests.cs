@@ -123,6 +123,24 @@ public sealed class CloudWatchFaultTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task An_oversize_line_is_delivered_truncated_and_counted_as_trimmed()
+    {
+        using var sink = new CloudWatchTestSink(_fake.Endpoint);
+
+        sink.Logger.LogError("dump {Payload}", new string('p', 600_000));
+        sink.Logger.LogInformation("next");
+        Assert.True(await sink.FlushAsync(Patience));
+
+        var stored = _fake.StoredMessages.ToList();
+        Assert.Equal(2, stored.Count);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(stored[0]) <= Cruddur.Telemetry.CloudWatch.CloudWatchLimits.MaxMessageBytes);
+        Assert.True(JsonDocument.Parse(stored[0]).RootElement.GetProperty("truncated").GetBoolean());
+        Assert.Equal("next", Msg(stored[1]));
+        Assert.Equal(1, sink.Exporter.Metrics.Trimmed);
+        Assert.Equal(0, sink.Exporter.Metrics.Dropped);
+    }
+
+    [Fact]
     public async Task Rejected_log_events_are_counted_and_not_retried()
     {
         _fake.Respond = r => r.Operation == "PutLogEvents"
