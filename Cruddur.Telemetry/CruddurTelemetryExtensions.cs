@@ -1,3 +1,4 @@
+using Cruddur.Telemetry.CloudWatch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -60,6 +61,9 @@ public static class CruddurTelemetryExtensions
                 .WithMetrics(m => m.AddOtlpExporter())
                 .WithLogging(l => l.AddOtlpExporter());
         }
+
+        // CloudWatch Logs, on when CLOUDWATCH_LOG_GROUP is set (Cruddur.Telemetry/CloudWatch/).
+        otel.WithLogging(logging => logging.AddCloudWatchLogsExporter(o => o.ServiceName = settings.ServiceName));
 
         return builder;
     }
