@@ -1,5 +1,7 @@
 using Cruddur.Grains;
 using Cruddur.Grains.Hosting;
+using Cruddur.Silo.Faults;
+using Cruddur.Telemetry.Rollbar;
 using Microsoft.Extensions.Configuration;
 
 namespace Cruddur.Silo;
@@ -19,5 +21,7 @@ public static class SiloConfiguration
     /// <summary>Storage and tracing, without clustering (a TestCluster brings its own).</summary>
     public static ISiloBuilder UseCruddurGrains(this ISiloBuilder silo) => silo
         .AddMemoryGrainStorage(StorageName)
-        .AddActivityPropagation();
+        .AddActivityPropagation()
+        .AddIncomingGrainCallFilter<RollbarGrainCallFilter>()       // after propagation: the grain span is current
+        .AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();  // off unless Cruddur:Faults:ThrowForHandle is set
 }
