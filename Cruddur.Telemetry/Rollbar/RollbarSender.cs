@@ -124,7 +124,16 @@ internal sealed class RollbarSender : IAsyncDisposable
                 Volatile.Write(ref _busy, 1);
                 while (_queue.TryTake(out var item))
                 {
-                    await DeliverAsync(item, token).ConfigureAwait(false);
+                    try
+                    {
+                        await DeliverAsync(item, token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        Metrics.AddDropped("shutdown"); // the item in flight when the shutdown deadline passed
+                        throw;
+                    }
+
                     Signal();
                 }
 
