@@ -29,7 +29,13 @@ public sealed class RollbarEndToEndTests
         };
         var siloEnv = new Dictionary<string, string?>(env) { ["Cruddur__Faults__ThrowForHandle"] = FaultyHandle };
         await using var cluster = await CruddurCluster.StartAsync(siloEnv, env);
-        using var http = cluster.CreateClient();
+        // No propagator: when another test in this process has HttpClient instrumentation alive, the handler would
+        // otherwise replace our traceparent with one of its own span's.
+        using var http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+        {
+            BaseAddress = cluster.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         var bearer = $"canary-bearer-{Guid.NewGuid():N}";
         var cookie = $"canary-cookie-{Guid.NewGuid():N}";
 
