@@ -4,17 +4,30 @@ using Cruddur.Grains.Models;
 
 namespace Cruddur.Grains;
 
-public sealed class UserActivityGrain(TimeProvider time) : Grain, IUserActivityGrain
+public sealed class UserActivityGrain(
+    TimeProvider time,
+    [PersistentState("user-activity", UserActivityGrain.StorageName)] IPersistentState<UserActivityState> state)
+    : Grain, IUserActivityGrain
 {
-    public Task<ImmutableArray<Activity>> GetActivitiesAsync()
+    /// <summary>The grain storage provider's name; silos register it (memory by default, Redis in the cluster).</summary>
+    public const string StorageName = "activities";
+
+    public async Task<ImmutableArray<Activity>> GetActivitiesAsync()
     {
         // The original opened an X-Ray subsegment "mock-data" with metadata {now, results-size}.
-        using var span = GrainDiagnostics.Source.StartActivity("mock-data");
-        var now = time.GetUtcNow();
-        span?.SetTag("now", now.ToString("O", CultureInfo.InvariantCulture));
+        ImmutableArray<Activity> results;
+        using (var span = GrainDiagnostics.Source.StartActivity("mock-data"))
+        {
+            var now = time.GetUtcNow();
+            span?.SetTag("now", now.ToString("O", CultureInfo.InvariantCulture));
+            results = SeedData.PostsBy(this.GetPrimaryKeyString(), now);
+            span?.SetTag("results-size", results.Length);
+        }
 
-        var results = SeedData.PostsBy(this.GetPrimaryKeyString(), now);
-        span?.SetTag("results-size", results.Length);
-        return Task.FromResult(results);
+        state.State.ProfileViews++;
+        await state.WriteStateAsync();
+        return results;
     }
+
+    public Task<long> GetProfileViewsAsync() => Task.FromResult(state.State.ProfileViews);
 }

@@ -1,5 +1,6 @@
 using Cruddur.Grains.Hosting;
 using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace Cruddur.Gateway.Hosting;
 
@@ -9,7 +10,18 @@ public static class OrleansClientConfiguration
     public static IClientBuilder UseCruddurClient(this IClientBuilder client, IConfiguration configuration)
     {
         var orleans = OrleansSettings.From(configuration);
-        client.UseLocalhostClustering(orleans.GatewayPort, orleans.ServiceId, orleans.ClusterId);
+        if (orleans.RedisConnectionString is { } redis)
+        {
+            // The compose cluster: find the silos' gateways in Redis membership.
+            var redisOptions = ConfigurationOptions.Parse(redis);
+            client.UseRedisClustering(o => o.ConfigurationOptions = redisOptions)
+                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+        }
+        else
+        {
+            client.UseLocalhostClustering(orleans.GatewayPort, orleans.ServiceId, orleans.ClusterId);
+        }
+
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
         client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
         return client.AddActivityPropagation();

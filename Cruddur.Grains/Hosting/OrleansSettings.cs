@@ -13,9 +13,20 @@ public sealed class OrleansSettings
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address other silos and clients reach this silo at (compose: the container's); default: auto.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     /// <summary>How long the gateway waits for a grain call before answering 503.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    public static OrleansSettings From(IConfiguration configuration) =>
-        configuration.GetSection("Orleans").Get<OrleansSettings>() ?? new OrleansSettings();
+    /// <summary><c>ConnectionStrings__redis</c>: when set, Redis clustering and grain storage replace the localhost defaults.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    public static OrleansSettings From(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection("Orleans").Get<OrleansSettings>() ?? new OrleansSettings();
+        var redis = configuration.GetConnectionString("redis");
+        settings.RedisConnectionString = string.IsNullOrWhiteSpace(redis) ? null : redis;
+        return settings;
+    }
 }

@@ -8,6 +8,7 @@ namespace Cruddur.Tests.EndToEnd;
 /// HONEYCOMB_API_KEY sends http/protobuf to {HONEYCOMB_ENDPOINT}/v1/traces with x-honeycomb-team, alongside the
 /// standard OTLP exporter when both are configured; OTEL_SERVICE_NAME renames the service.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class HoneycombExportTests
 {
     [Fact]

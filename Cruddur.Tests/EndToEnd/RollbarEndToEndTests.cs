@@ -11,6 +11,7 @@ namespace Cruddur.Tests.EndToEnd;
 /// The grain failure comes from the silo's fault switch (<c>Cruddur__Faults__ThrowForHandle</c>, off unless set),
 /// reached through the ordinary <c>/api/activities/@handle</c> route.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class RollbarEndToEndTests
 {
     private const string FakeToken = "fake-e2e-rollbar-token";

@@ -8,6 +8,7 @@ namespace Cruddur.Tests.EndToEnd;
 /// The mission's central claim, with nothing faked in-process: the real gateway and silo processes export OTLP
 /// http/protobuf to a receiver the test owns, and one request yields one trace across both.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class TwoProcessTraceTests
 {
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class CruddurSiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.UseCruddurGrains();
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.UseCruddurGrainsInMemory();
     }
 }
 

@@ -41,6 +41,45 @@ public sealed class CruddurCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The compose topology as processes: <paramref name="silos"/> silos with Redis clustering and storage, and the
+    /// gateway finding them through Redis.
+    /// </summary>
+    public static async Task<CruddurCluster> StartWithRedisAsync(
+        RedisServer redis, int silos = 2, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var cluster = new CruddurCluster("test-" + Guid.NewGuid().ToString("N")[..8], gatewayPort: 0);
+        var env = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__redis"] = redis.ConnectionString,
+            ["Orleans__AdvertisedIPAddress"] = "127.0.0.1",
+        };
+        Merge(env, environment);
+        cluster.RedisEnvironment = env;
+        try
+        {
+            var started = Enumerable.Range(1, silos)
+                .Select(i => cluster.StartSilo($"silo{i}", FreePort.Tcp(), FreePort.Tcp(), env))
+                .ToList();
+            await Task.WhenAll(started.Select(s => s.WaitForOutputAsync("Application started", StartTimeout)));
+            await cluster.StartGatewayAsync(env);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The environment every process of a Redis cluster got (for starting more silos).</summary>
+    public IReadOnlyDictionary<string, string?>? RedisEnvironment { get; private set; }
+
+    /// <summary>The silo port each silo process was given, by process name.</summary>
+    public IReadOnlyDictionary<string, int> SiloPorts => _siloPorts;
+
+    private readonly Dictionary<string, int> _siloPorts = [];
+
     public ServiceProcess StartSilo(string name, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string?>? environment)
     {
         var env = new Dictionary<string, string?>
@@ -53,6 +92,7 @@ public sealed class CruddurCluster : IAsyncDisposable
         Merge(env, environment);
         var silo = ServiceProcess.Start(name, "Cruddur.Silo", env);
         _processes.Add(silo);
+        _siloPorts[name] = siloPort;
         return silo;
     }
 
@@ -82,6 +122,9 @@ public sealed class CruddurCluster : IAsyncDisposable
         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
         ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
         ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
+        // A busy 2-core CI box can be slow to answer: wait longer and retry instead of dropping a batch.
+        ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "30000",
+        ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory",
     };
 
     private static void Merge(Dictionary<string, string?> target, IReadOnlyDictionary<string, string?>? extra)

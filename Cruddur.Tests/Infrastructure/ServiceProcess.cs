@@ -37,16 +37,31 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
     public string Output => string.Join(Environment.NewLine, _lines);
 
+    /// <summary>Starts a built project of this repository (<c>dotnet Project.dll</c> in its output folder).</summary>
     public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string?> environment)
     {
         var output = RepoPaths.OutputOf(project);
-        var info = new ProcessStartInfo("dotnet", Path.Combine(output, project + ".dll"))
+        return StartCore(name, new ProcessStartInfo("dotnet", Path.Combine(output, project + ".dll")) { WorkingDirectory = output }, environment);
+    }
+
+    /// <summary>Starts any command on the PATH (redis-server, moto_server, ...).</summary>
+    public static ServiceProcess StartCommand(string name, string command, IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var info = new ProcessStartInfo(command);
+        foreach (var argument in arguments)
         {
-            WorkingDirectory = output,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+            info.ArgumentList.Add(argument);
+        }
+
+        return StartCore(name, info, environment ?? new Dictionary<string, string?>());
+    }
+
+    private static ServiceProcess StartCore(string name, ProcessStartInfo info, IReadOnlyDictionary<string, string?> environment)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         foreach (var key in Scrubbed)
         {
             info.Environment.Remove(key);
