@@ -1,6 +1,8 @@
 using System.Net;
 using Cruddur.Grains;
 using Cruddur.Grains.Hosting;
+using Cruddur.Silo.Faults;
+using Cruddur.Telemetry.Rollbar;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -42,7 +44,9 @@ public static class SiloConfiguration
     }
 
     /// <summary>Tracing and the grains' services, without clustering (a TestCluster brings its own).</summary>
-    public static ISiloBuilder UseCruddurGrains(this ISiloBuilder silo) => silo.AddActivityPropagation();
+    public static ISiloBuilder UseCruddurGrains(this ISiloBuilder silo) => silo.AddActivityPropagation()
+        .AddIncomingGrainCallFilter<RollbarGrainCallFilter>()       // after propagation: the grain span is current
+        .AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();  // off unless Cruddur:Faults:ThrowForHandle is set
 
     /// <summary>Everything but clustering, with in-memory storage: what a TestCluster silo needs.</summary>
     public static ISiloBuilder UseCruddurGrainsInMemory(this ISiloBuilder silo) =>

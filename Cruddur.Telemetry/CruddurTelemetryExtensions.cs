@@ -1,4 +1,5 @@
 using Cruddur.Telemetry.CloudWatch;
+using Cruddur.Telemetry.Rollbar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -53,6 +54,9 @@ public static class CruddurTelemetryExtensions
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddMeter("Microsoft.Orleans")
                 .AddHttpClientInstrumentation());
+
+        // Rollbar: IRollbarNotifier + exception handler always registered; sends only when ROLLBAR_ACCESS_TOKEN is set.
+        otel.WithLogging(logging => logging.AddRollbarExporter());
 
         if (settings.OtlpEndpoint is not null)
         {

@@ -1,20 +1,21 @@
+using Cruddur.Telemetry.Rollbar;
+
 namespace Cruddur.Gateway.Endpoints;
 
 /// <summary><c>/rollbar/test</c>: the original's check that Rollbar receives a warning.</summary>
-public static partial class RollbarTestEndpoint
+public static class RollbarTestEndpoint
 {
     public const string Message = "Hello World!";
 
     public static IEndpointRouteBuilder MapRollbarTest(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/rollbar/test", (ILoggerFactory loggers) =>
+        // As the original: rollbar.report_message('Hello World!', 'warning'). Reported directly rather than logged,
+        // so lowering ROLLBAR_MINIMUM_LEVEL cannot turn it into two items.
+        app.MapGet("/rollbar/test", (IRollbarNotifier rollbar, HttpContext http) =>
         {
-            LogHelloWorld(loggers.CreateLogger("Cruddur.Gateway.RollbarTest"));
+            rollbar.Message(Message, RollbarLevel.Warning, RollbarRequest.From(http));
             return Results.Text(Message);
         });
         return app;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hello World!")]
-    private static partial void LogHelloWorld(ILogger logger);
 }

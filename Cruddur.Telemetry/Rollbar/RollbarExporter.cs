@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+
+namespace Cruddur.Telemetry.Rollbar;
+
+/// <summary>
+/// Log records at or above <see cref="RollbarOptions.MinimumLevel"/> (default Error) become Rollbar items, carrying
+/// their exception. Records whose exception was already reported (by the exception handler, the grain call filter, or
+/// a silo) are skipped. Conversion only queues; delivery happens on the sender's own loop.
+/// </summary>
+public sealed class RollbarExporter : BaseExporter<LogRecord>
+{
+    private readonly RollbarNotifier _notifier;
+    private readonly LogLevel _minimumLevel;
+
+    internal RollbarExporter(RollbarNotifier notifier)
+    {
+        _notifier = notifier;
+        _minimumLevel = notifier.Options.MinimumLevel;
+    }
+
+    public override ExportResult Export(in Batch<LogRecord> batch)
+    {
+        foreach (var record in batch)
+        {
+            if (record.LogLevel >= _minimumLevel && record.LogLevel != LogLevel.None)
+            {
+                _notifier.Report(record);
+            }
+        }
+
+        return ExportResult.Success;
+    }
+
+    protected override bool OnForceFlush(int timeoutMilliseconds) =>
+        _notifier.Flush(Timeout(timeoutMilliseconds));
+
+    protected override bool OnShutdown(int timeoutMilliseconds) =>
+        _notifier.Flush(Timeout(timeoutMilliseconds));
+
+    private TimeSpan Timeout(int milliseconds) =>
+        milliseconds is System.Threading.Timeout.Infinite or < 0 ? _notifier.Options.ShutdownTimeout : TimeSpan.FromMilliseconds(milliseconds);
+}

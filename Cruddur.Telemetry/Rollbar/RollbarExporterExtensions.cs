@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+
+namespace Cruddur.Telemetry.Rollbar;
+
+public static class RollbarExporterExtensions
+{
+    /// <summary>
+    /// Adds Rollbar reporting: <see cref="RollbarOptions"/> bound from the <c>ROLLBAR_*</c> configuration keys, the
+    /// process's <see cref="IRollbarNotifier"/>, an ASP.NET Core <see cref="IExceptionHandler"/> (used by hosts that
+    /// call <c>UseExceptionHandler()</c>), and — only when <c>ROLLBAR_ACCESS_TOKEN</c> is set — a
+    /// <see cref="RollbarExporter"/> for log records at or above the configured level, wrapped in a batch processor.
+    /// The silo adds <see cref="RollbarGrainCallFilter"/> itself.
+    /// </summary>
+    public static LoggerProviderBuilder AddRollbarExporter(this LoggerProviderBuilder builder, Action<RollbarOptions>? configure = null)
+    {
+        builder.ConfigureServices(services =>
+        {
+            var options = services.AddOptions<RollbarOptions>()
+                .Configure<IServiceProvider>((o, sp) =>
+                {
+                    if (sp.GetService<IConfiguration>() is { } configuration)
+                    {
+                        o.ApplyConfiguration(configuration);
+                    }
+
+                    o.CodeVersion ??= sp.GetService<TelemetrySettings>()?.ServiceVersion;
+                });
+            if (configure is not null)
+            {
+                options.Configure(configure);
+            }
+
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton(sp => new RollbarNotifier(
+                sp.GetRequiredService<IOptions<RollbarOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<TelemetrySettings>()));
+            services.TryAddSingleton<IRollbarNotifier>(sp => sp.GetRequiredService<RollbarNotifier>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RollbarExceptionHandler>());
+        });
+
+        return builder.AddProcessor(sp =>
+        {
+            var notifier = sp.GetRequiredService<RollbarNotifier>();
+            return notifier.Enabled
+                ? new BatchLogRecordExportProcessor(
+                    new RollbarExporter(notifier),
+                    scheduledDelayMilliseconds: (int)notifier.Options.ExportInterval.TotalMilliseconds)
+                : new DisabledProcessor();
+        });
+    }
+
+    /// <summary>Stands in when Rollbar is off: records pass by untouched.</summary>
+    private sealed class DisabledProcessor : BaseProcessor<LogRecord>;
+}
