@@ -32,10 +32,10 @@ public sealed class CloudWatchProcessTests(MotoServer moto, ITestOutputHelper ou
         {
             var traceId = ActivityTraceId.CreateRandom().ToHexString();
             traceIds.Add(traceId);
-            // The caller's trace as the ambient parent: HttpClient sends it as traceparent, and an HttpClient
-            // instrumentation some other in-process test may have switched on keeps the same trace id.
-            using var caller = new Activity("caller").SetParentId(ActivityTraceId.CreateFromString(traceId), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start();
-            using var response = await http.GetAsync($"/api/activities/home?n={i}");
+            // The caller's trace, sent as traceparent (the cluster's HttpClient adds no trace headers of its own).
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/activities/home?n={i}");
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            using var response = await http.SendAsync(request);
             Assert.Equal(200, (int)response.StatusCode);
         }
 
