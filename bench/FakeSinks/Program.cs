@@ -13,14 +13,20 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 //   --rollbar PORT     Rollbar: POST .../item/ -> {"err":0,"result":{"uuid":...}}
 //   --xray PORT        UDP: X-Ray daemon datagrams, counted and discarded
 //   --control PORT     GET /stats (JSON counters), always healthy
+//   --metric-prefix P  which exported metrics to keep in /stats (default cruddur.telemetry.)
 //   --sick SINK:MODE   SINK = otlp|cloudwatch|rollbar|xray; MODE = refuse (port not bound) | hang (accept, never
 //                      answer) | 500 | throttle (CloudWatch: 400 ThrottlingException; Rollbar/OTLP: 429)
 var ports = new Dictionary<string, int>();
 var sick = new Dictionary<string, string>();
+var metricPrefix = "cruddur.telemetry.";
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     var (name, value) = (args[i].TrimStart('-'), args[i + 1]);
-    if (name == "sick")
+    if (name == "metric-prefix")
+    {
+        metricPrefix = value;
+    }
+    else if (name == "sick")
     {
         var parts = value.Split(':', 2);
         sick[parts[0]] = parts[1] == "429" ? "throttle" : parts[1];
@@ -111,7 +117,7 @@ async Task Otlp(HttpContext context, MemoryStream body, string mode)
     {
         try
         {
-            foreach (var point in OtlpMetricsDecoder.Decode(body.GetBuffer().AsSpan(0, (int)body.Length), "cruddur.telemetry."))
+            foreach (var point in OtlpMetricsDecoder.Decode(body.GetBuffer().AsSpan(0, (int)body.Length), metricPrefix))
             {
                 stats.Record(point);
             }
