@@ -134,7 +134,7 @@ def soak(runs_path, out_path, nproc, rate, duration):
         gw = f"{r['rss_start_gateway_kb'] / 1024:.0f}→{r['rss_end_gateway_kb'] / 1024:.0f}"
         stop = f"{r['stop_gateway_s']}/{r['stop_silo_s']}"
         print(f"{r['scenario']:<22}{r['requests']:>9}{r['failed']:>8}{r['p99_ms']:>8.2f}{ratio:>11}{silo:>15}{gw:>15}{stop:>8}  "
-              f"{json.dumps(counters) if counters else 'none exported'}")
+              f"{json.dumps(counters) if counters else 'none (sink absent from this build, or nothing counted)'}")
     print("\nmust hold: failed = 0 in every scenario; RSS bounded; the sick sink's dropped counter accounts for the loss")
     print("fake sinks received (per scenario):")
     for r in rows:
