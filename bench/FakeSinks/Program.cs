@@ -72,11 +72,34 @@ app.Run(async context =>
         return;
     }
 
-    // Read the whole body (the client's cost is the same whatever we answer).
+    // Read the whole body (the client's cost is the same whatever we answer). Keep it only where it is looked at
+    // (OTLP metrics, CloudWatch): traces and logs are drained through a pooled buffer, to keep the fake cheap on a
+    // machine it shares with the service under test.
+    var path = context.Request.Path.Value ?? "";
+    var keep = sink == "cloudwatch" || (sink == "otlp" && path.EndsWith("/v1/metrics", StringComparison.Ordinal));
     using var body = new MemoryStream();
-    await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+    long length = 0;
+    if (keep)
+    {
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        length = body.Length;
+    }
+    else
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0) length += read;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     stats.Add($"{sink}.requests");
-    stats.Add($"{sink}.bytes", body.Length);
+    stats.Add($"{sink}.bytes", length);
 
     var mode = Mode(sink);
     if (mode == "hang")
