@@ -1,0 +1,203 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Cruddur.Bench.FakeSinks;
+
+/// <summary>One number data point of a <c>cruddur.telemetry.*</c> metric as the service exported it.</summary>
+public readonly record struct SinkMetricPoint(string Service, string Metric, string Sink, string Reason, bool Cumulative, double Value);
+
+/// <summary>
+/// Decodes just enough of an OTLP <c>ExportMetricsServiceRequest</c> (protobuf) to read the sinks' own counters:
+/// resource <c>service.name</c>, metric name, and the Sum/Gauge number data points with their <c>sink</c> and
+/// <c>reason</c> attributes. Everything else is skipped. Field numbers from opentelemetry-proto metrics.proto.
+/// </summary>
+public static class OtlpMetricsDecoder
+{
+    public static List<SinkMetricPoint> Decode(ReadOnlySpan<byte> request, string metricPrefix)
+    {
+        var points = new List<SinkMetricPoint>();
+        var reader = new ProtoReader(request);
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            if (field == 1 && wire == 2) ResourceMetrics(reader.ReadBytes(), metricPrefix, points);
+            else reader.Skip(wire);
+        }
+
+        return points;
+    }
+
+    private static void ResourceMetrics(ReadOnlySpan<byte> bytes, string prefix, List<SinkMetricPoint> points)
+    {
+        var service = "";
+        // The resource comes first on the wire (field 1), but do not rely on it: collect scope bodies first.
+        var scopes = new List<byte[]>();
+        var reader = new ProtoReader(bytes);
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            if (field == 1 && wire == 2)
+            {
+                var resource = new ProtoReader(reader.ReadBytes());
+                while (resource.TryReadTag(out var f, out var w))
+                {
+                    if (f == 1 && w == 2)
+                    {
+                        var (key, value) = KeyValue(resource.ReadBytes());
+                        if (key == "service.name") service = value;
+                    }
+                    else resource.Skip(w);
+                }
+            }
+            else if (field == 2 && wire == 2) scopes.Add(reader.ReadBytes().ToArray());
+            else reader.Skip(wire);
+        }
+
+        foreach (var scope in scopes)
+        {
+            var scopeReader = new ProtoReader(scope);
+            while (scopeReader.TryReadTag(out var f, out var w))
+            {
+                if (f == 2 && w == 2) Metric(scopeReader.ReadBytes(), service, prefix, points);
+                else scopeReader.Skip(w);
+            }
+        }
+    }
+
+    private static void Metric(ReadOnlySpan<byte> bytes, string service, string prefix, List<SinkMetricPoint> points)
+    {
+        var reader = new ProtoReader(bytes);
+        string? name = null;
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            if (field == 1 && wire == 2)
+            {
+                name = reader.ReadString();
+                if (!name.StartsWith(prefix, StringComparison.Ordinal)) return;
+            }
+            else if ((field == 5 || field == 7) && wire == 2 && name is not null)
+            {
+                // 5 = Gauge, 7 = Sum; both: repeated NumberDataPoint data_points = 1; Sum: aggregation_temporality = 2.
+                var body = reader.ReadBytes();
+                var cumulative = field == 5;
+                var dataPoints = new List<byte[]>();
+                var r = new ProtoReader(body);
+                while (r.TryReadTag(out var f, out var w))
+                {
+                    if (f == 1 && w == 2) dataPoints.Add(r.ReadBytes().ToArray());
+                    else if (f == 2 && w == 0) cumulative = r.ReadVarint() == 2;
+                    else r.Skip(w);
+                }
+
+                foreach (var dp in dataPoints) points.Add(DataPoint(dp, service, name, cumulative));
+            }
+            else reader.Skip(wire);
+        }
+    }
+
+    private static SinkMetricPoint DataPoint(ReadOnlySpan<byte> bytes, string service, string name, bool cumulative)
+    {
+        string sink = "", reason = "";
+        double value = 0;
+        var reader = new ProtoReader(bytes);
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            if (field == 7 && wire == 2)
+            {
+                var (key, v) = KeyValue(reader.ReadBytes());
+                if (key == "sink") sink = v;
+                else if (key == "reason") reason = v;
+            }
+            else if (field == 4 && wire == 1) value = BitConverter.UInt64BitsToDouble(reader.ReadFixed64());
+            else if (field == 6 && wire == 1) value = unchecked((long)reader.ReadFixed64());
+            else reader.Skip(wire);
+        }
+
+        return new SinkMetricPoint(service, name, sink, reason, cumulative, value);
+    }
+
+    /// <summary>KeyValue { key = 1; AnyValue value = 2 { string_value = 1; bool = 2; int = 3; double = 4 } }.</summary>
+    private static (string Key, string Value) KeyValue(ReadOnlySpan<byte> bytes)
+    {
+        string key = "", value = "";
+        var reader = new ProtoReader(bytes);
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            if (field == 1 && wire == 2) key = reader.ReadString();
+            else if (field == 2 && wire == 2)
+            {
+                var any = new ProtoReader(reader.ReadBytes());
+                while (any.TryReadTag(out var f, out var w))
+                {
+                    if (f == 1 && w == 2) value = any.ReadString();
+                    else if (f == 3 && w == 0) value = ((long)any.ReadVarint()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    else any.Skip(w);
+                }
+            }
+            else reader.Skip(wire);
+        }
+
+        return (key, value);
+    }
+}
+
+/// <summary>Protobuf wire-format reading: varint, fixed64, fixed32, length-delimited.</summary>
+internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
+{
+    private readonly ReadOnlySpan<byte> _buffer = buffer;
+    private int _position;
+
+    public bool TryReadTag(out int field, out int wireType)
+    {
+        if (_position >= _buffer.Length)
+        {
+            field = wireType = 0;
+            return false;
+        }
+
+        var tag = ReadVarint();
+        field = (int)(tag >> 3);
+        wireType = (int)(tag & 7);
+        return true;
+    }
+
+    public ulong ReadVarint()
+    {
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            var b = _buffer[_position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return result;
+        }
+
+        throw new FormatException("varint too long");
+    }
+
+    public ulong ReadFixed64()
+    {
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(_buffer.Slice(_position, 8));
+        _position += 8;
+        return value;
+    }
+
+    public ReadOnlySpan<byte> ReadBytes()
+    {
+        var length = checked((int)ReadVarint());
+        var bytes = _buffer.Slice(_position, length);
+        _position += length;
+        return bytes;
+    }
+
+    public string ReadString() => Encoding.UTF8.GetString(ReadBytes());
+
+    public void Skip(int wireType)
+    {
+        switch (wireType)
+        {
+            case 0: ReadVarint(); break;
+            case 1: _position += 8; break;
+            case 2: ReadBytes(); break;
+            case 5: _position += 4; break;
+            default: throw new FormatException($"unsupported wire type {wireType}");
+        }
+    }
+}

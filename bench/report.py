@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""bench/run's bookkeeping: parses wrk output, records runs (JSON lines), prints the tables, writes results JSON."""
+import json
+import re
+import statistics
+import sys
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+CONFIGS = [("off", "(1) telemetry off"), ("sinks100", "(2) all sinks, 100%"), ("sinksrule", "(3) all sinks, orig. rule")]
+
+
+def ms(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    return float(m.group(1)) * UNITS[m.group(2)] if m else None
+
+
+def parse_wrk(path):
+    text = open(path).read()
+    out = {"requests": 0, "rps": 0.0, "non2xx": 0, "socket_errors": 0}
+    for pct, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M):
+        out[f"p{pct}_ms"] = ms(value)
+    if m := re.search(r"^\s+(\d+) requests in", text, re.M):
+        out["requests"] = int(m.group(1))
+    if m := re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M):
+        out["rps"] = float(m.group(1))
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", text):
+        out["non2xx"] = int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text):
+        out["socket_errors"] = sum(int(g) for g in m.groups())
+    return out
+
+
+def record(pairs):
+    row = {}
+    for pair in pairs:
+        key, value = pair.split("=", 1)
+        if key == "wrk":
+            row.update(parse_wrk(value))
+        elif key == "fake":
+            row["fake"] = json.load(open(value))
+        else:
+            try:
+                row[key] = float(value) if "." in value else int(value)
+            except ValueError:
+                row[key] = value
+    print(json.dumps(row))
+
+
+def load(path):
+    return [json.loads(line) for line in open(path) if line.strip()]
+
+
+def mean(xs):
+    return statistics.fmean(xs) if xs else float("nan")
+
+
+def bench(runs_path, out_path, nproc, connections, threads, duration, rounds, fake_stats):
+    runs = load(runs_path)
+    summary = {}
+    for key, _ in CONFIGS:
+        s = {}
+        for endpoint in ("home", "user"):
+            rows = [r for r in runs if r["kind"] == "max" and r["config"] == key and r["endpoint"] == endpoint]
+            s[endpoint] = {"rps": mean([r["rps"] for r in rows]), "p50_ms": mean([r["p50_ms"] for r in rows]),
+                           "p99_ms": mean([r["p99_ms"] for r in rows]),
+                           "failed": sum(r["non2xx"] + r["socket_errors"] for r in rows), "rounds": len(rows)}
+        half = [r for r in runs if r["kind"] == "half" and r["config"] == key]
+        s["half"] = {"offered_rps": mean([r["target_rps"] for r in half]), "rps": mean([r["rps"] for r in half]),
+                     "p99_ms": mean([r["p99_ms"] for r in half])} if half else None
+        rss = [r for r in runs if r["kind"] == "rss" and r["config"] == key]
+        s["silo_hwm_mb"] = max((r["silo_hwm_kb"] for r in rss), default=0) / 1024
+        s["gateway_hwm_mb"] = max((r["gateway_hwm_kb"] for r in rss), default=0) / 1024
+        summary[key] = s
+    base = summary["off"]
+    for key, _ in CONFIGS:
+        for endpoint in ("home", "user"):
+            summary[key][endpoint]["ratio"] = summary[key][endpoint]["rps"] / base[endpoint]["rps"] if base[endpoint]["rps"] else None
+
+    print(f"\nnproc {nproc} · wrk -t{threads} -c{connections} · {duration}s per run · {rounds} round(s), interleaved A B C · means over rounds")
+    head = f"{'configuration':<28}{'endpoint':<15}{'req/s':>10}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}"
+    print(head)
+    print("-" * len(head))
+    for key, label in CONFIGS:
+        for endpoint in ("home", "user"):
+            e = summary[key][endpoint]
+            print(f"{label:<28}{'/home' if endpoint == 'home' else '/@andrewbrown':<15}{e['rps']:>10.0f}{e['ratio']:>8.2f}"
+                  f"{e['p50_ms']:>9.2f}{e['p99_ms']:>9.2f}{e['failed']:>8}")
+    print()
+    head = f"{'configuration':<28}{'half load: offered→got req/s':>30}{'p99 ms':>9}{'silo HWM MB':>13}{'gateway HWM MB':>16}"
+    print(head)
+    print("-" * len(head))
+    for key, label in CONFIGS:
+        s, h = summary[key], summary[key]["half"]
+        half = f"{h['offered_rps']:.0f}→{h['rps']:.0f}" if h else "-"
+        p99 = f"{h['p99_ms']:.2f}" if h else "-"
+        print(f"{label:<28}{half:>30}{p99:>9}{s['silo_hwm_mb']:>13.0f}{s['gateway_hwm_mb']:>16.0f}")
+    print("\ntargets: (2) ≥ 0.85× and (3) ≥ 0.95× of (1) req/s; p99 ≤ 5 ms at half load; every process ≤ 250 MB")
+    fake = json.load(open(fake_stats)) if fake_stats else {}
+    print("fake sinks received:", json.dumps(fake.get("counters", {})))
+    json.dump({"nproc": int(nproc), "connections": int(connections), "threads": int(threads), "duration_s": int(duration),
+               "rounds": int(rounds), "summary": summary, "fake_sinks": fake, "runs": runs}, open(out_path, "w"), indent=2)
+    print(f"results: {out_path}")
+
+
+def sink_totals(fake, sink):
+    """Latest cumulative value per (service, metric, reason) summed over services, for one sink."""
+    totals = {}
+    for p in fake.get("sinkMetrics", []):
+        if p["sink"] != sink:
+            continue
+        name = p["metric"].removeprefix("cruddur.telemetry.")
+        label = f"{name}[{p['reason']}]" if p["reason"] else name
+        totals[label] = totals.get(label, 0) + p["value"]
+    return totals
+
+
+def soak(runs_path, out_path, nproc, rate, duration):
+    rows = [r for r in load(runs_path) if r["kind"] == "soak"]
+    healthy = next((r for r in rows if r["scenario"] == "healthy"), None)
+    print(f"\nnproc {nproc} · soak: {rate} req/s offered, {duration}s per scenario, all sinks on (100% sampling)")
+    head = (f"{'scenario':<22}{'requests':>9}{'failed':>8}{'p99 ms':>8}{'vs healthy':>11}{'silo RSS MB':>15}"
+            f"{'gw RSS MB':>15}{'stop s':>8}  sink counters (from the services' OTLP metrics)")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        sink = r["scenario"].split(":")[0]
+        ratio = f"{r['p99_ms'] / healthy['p99_ms']:.2f}×" if healthy and healthy.get("p99_ms") else "-"
+        counters = sink_totals(r["fake"], sink) if sink != "healthy" else {}
+        if sink == "healthy":
+            counters = {s: sink_totals(r["fake"], s) for s in ("xray", "cloudwatch", "rollbar") if sink_totals(r["fake"], s)}
+        r["failed"] = r["non2xx"] + r["socket_errors"]
+        r["sink_counters"] = counters
+        silo = f"{r['rss_start_silo_kb'] / 1024:.0f}→{r['rss_end_silo_kb'] / 1024:.0f}"
+        gw = f"{r['rss_start_gateway_kb'] / 1024:.0f}→{r['rss_end_gateway_kb'] / 1024:.0f}"
+        stop = f"{r['stop_gateway_s']}/{r['stop_silo_s']}"
+        print(f"{r['scenario']:<22}{r['requests']:>9}{r['failed']:>8}{r['p99_ms']:>8.2f}{ratio:>11}{silo:>15}{gw:>15}{stop:>8}  "
+              f"{json.dumps(counters) if counters else 'none (sink absent from this build, or nothing counted)'}")
+    print("\nmust hold: failed = 0 in every scenario; RSS bounded; the sick sink's dropped counter accounts for the loss")
+    print("fake sinks received (per scenario):")
+    for r in rows:
+        print(f"  {r['scenario']:<22}{json.dumps(r['fake'].get('counters', {}))}")
+    json.dump({"nproc": int(nproc), "rate": int(rate), "duration_s": int(duration), "scenarios": rows}, open(out_path, "w"), indent=2)
+    print(f"results: {out_path}")
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "record":
+        record(args)
+    elif cmd == "rps":
+        print(parse_wrk(args[0])["rps"])
+    elif cmd == "bench":
+        bench(*args)
+    elif cmd == "soak":
+        soak(*args)
