@@ -1,3 +1,4 @@
+using Cruddur.Telemetry.XRay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,11 @@ public static class CruddurTelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        // X-Ray: root trace ids it accepts (always, so a silo exporting X-Ray can use the gateway's ids), and
+        // X-Amzn-Trace-Id read/written next to traceparent.
+        XRayTraceIdGenerator.Install();
+        Sdk.SetDefaultTextMapPropagator(XRayPropagator.CreateDefault());
+
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 serviceName: settings.ServiceName,
@@ -42,6 +48,8 @@ public static class CruddurTelemetryExtensions
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddHoneycombExporter(settings);
+                tracing.AddXRayExporter(o => o.Bind(builder.Configuration))
+                    .AddXRaySampler(builder.Configuration, settings.ServiceName, builder.Environment.ContentRootPath);
                 if (settings.ConsoleExporter)
                 {
                     tracing.AddConsoleExporter();
