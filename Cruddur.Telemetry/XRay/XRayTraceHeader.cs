@@ -38,11 +38,12 @@ public readonly record struct XRayTraceHeader(ActivityTraceId TraceId, ActivityS
             var val = part[(eq + 1)..].Trim();
             if (key.Equals("Root", StringComparison.OrdinalIgnoreCase))
             {
-                hasRoot = TraceIds.TryFromXRay(val.ToString(), out traceId);
+                // An all-zero id is invalid (and the runtime's parser throws on it).
+                hasRoot = val.Length == 35 && val[2..].IndexOfAnyExcept('0', '-') >= 0 && TraceIds.TryFromXRay(val.ToString(), out traceId);
             }
             else if (key.Equals("Parent", StringComparison.OrdinalIgnoreCase))
             {
-                hasParent = IsLowerOrUpperHex(val, 16);
+                hasParent = IsLowerOrUpperHex(val, 16) && val.IndexOfAnyExcept('0') >= 0;
                 if (hasParent)
                 {
                     parentId = ActivitySpanId.CreateFromString(val.ToString().ToLowerInvariant());
