@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Cruddur.Tests.Fakes;
+
+/// <summary>
+/// An OTLP/HTTP receiver the tests own, on 127.0.0.1: it accepts <c>/v1/traces</c> (decoded with the tests' own
+/// protobuf reader), <c>/v1/logs</c> and <c>/v1/metrics</c>, and records what came with which headers.
+/// </summary>
+public sealed class OtlpReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly object _gate = new();
+    private readonly List<ReceivedSpan> _spans = [];
+    private readonly List<IReadOnlyDictionary<string, string>> _traceRequestHeaders = [];
+    private TaskCompletionSource _changed = NewSignal();
+
+    private OtlpReceiver(WebApplication app) => _app = app;
+
+    public string Endpoint { get; private set; } = "";
+
+    public IReadOnlyList<ReceivedSpan> Spans
+    {
+        get { lock (_gate) return [.. _spans]; }
+    }
+
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> TraceRequestHeaders
+    {
+        get { lock (_gate) return [.. _traceRequestHeaders]; }
+    }
+
+    public static async Task<OtlpReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new OtlpReceiver(app);
+
+        app.MapPost("/v1/traces", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            var spans = OtlpTraceDecoder.Decode(body.ToArray());
+            var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            receiver.Add(spans, headers);
+            return Results.Bytes([], "application/x-protobuf");
+        });
+        app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
+        app.MapPost("/v1/metrics", () => Results.Bytes([], "application/x-protobuf"));
+
+        await app.StartAsync();
+        receiver.Endpoint = app.Urls.Single().TrimEnd('/');
+        return receiver;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds over the spans received so far.</summary>
+    public async Task<IReadOnlyList<ReceivedSpan>> WaitForAsync(Func<IReadOnlyList<ReceivedSpan>, bool> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (condition(_spans))
+                {
+                    return [.. _spans];
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException(
+                    $"OTLP receiver: condition not met within {timeout}. Received:{Environment.NewLine}" +
+                    string.Join(Environment.NewLine, Spans));
+            }
+        }
+    }
+
+    private void Add(List<ReceivedSpan> spans, Dictionary<string, string> headers)
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            _spans.AddRange(spans);
+            _traceRequestHeaders.Add(headers);
+            signal = _changed;
+            _changed = NewSignal();
+        }
+
+        signal.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Cruddur.Tests.Infrastructure;
+
+/// <summary>
+/// A real service process (<c>dotnet Some.dll</c>) with the environment the test gives it, its output kept, and
+/// ways to wait for a line, send SIGTERM, or kill it.
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    /// <summary>Variables that could leak a developer's real sinks into a test run; always removed.</summary>
+    private static readonly string[] Scrubbed =
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME",
+        "HONEYCOMB_API_KEY", "HONEYCOMB_ENDPOINT", "AWS_XRAY_DAEMON_ADDRESS", "AWS_XRAY_TRACING_NAME", "AWS_XRAY_URL",
+        "XRAY_SAMPLING_RULES", "CLOUDWATCH_LOG_GROUP", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "ROLLBAR_ACCESS_TOKEN", "ROLLBAR_ENDPOINT",
+        "ROLLBAR_ENVIRONMENT", "ConnectionStrings__redis", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
+    ];
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServiceProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+    public string Output => string.Join(Environment.NewLine, _lines);
+
+    public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string?> environment)
+    {
+        var output = RepoPaths.OutputOf(project);
+        var info = new ProcessStartInfo("dotnet", Path.Combine(output, project + ".dll"))
+        {
+            WorkingDirectory = output,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var key in Scrubbed)
+        {
+            info.Environment.Remove(key);
+        }
+
+        info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var service = new ServiceProcess(name, process);
+        process.OutputDataReceived += (_, e) => service.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Add(e.Data);
+        process.Exited += (_, _) => service.Add(null);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    /// <summary>Waits for an output line containing <paramref name="text"/>; fails fast if the process exits.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task added;
+            lock (_gate)
+            {
+                if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+                {
+                    return;
+                }
+
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before printing '{text}':\n{Output}");
+                }
+
+                added = _lineAdded.Task;
+            }
+
+            try
+            {
+                await added.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{Name} did not print '{text}' within {timeout}:\n{Output}");
+            }
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as docker stop or systemd would, and waits for the exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            _ = SysKill(_process.Id, 15);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Kill();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (InvalidOperationException)
+        {
+            // never started
+        }
+
+        _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (line is not null)
+            {
+                _lines.Enqueue(line);
+            }
+
+            signal = _lineAdded;
+            _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        signal.TrySetResult();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+}
