@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace Cruddur.Telemetry.XRay;
 
@@ -44,7 +45,8 @@ public sealed class XRayExporterOptions
 
     public int MaxDatagramBytes { get; set; } = DefaultMaxDatagramBytes;
 
-    public BatchExportProcessorOptions<Activity> BatchExportProcessorOptions { get; set; } = new();
+    /// <summary>Batch settings; the defaults honour OTEL_BSP_* like the SDK's own exporters.</summary>
+    public BatchExportProcessorOptions<Activity> BatchExportProcessorOptions { get; set; } = new BatchExportActivityProcessorOptions();
 
     /// <summary>Reads the contract's keys from <paramref name="configuration"/> (env vars, appsettings), keeping current values for missing keys.</summary>
     public XRayExporterOptions Bind(IConfiguration configuration)
