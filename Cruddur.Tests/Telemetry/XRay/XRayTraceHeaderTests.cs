@@ -21,6 +21,8 @@ public class XRayTraceHeaderTests
 {
     private const string Root = "1-5759e988-bd862e3fe1be46a994272793";
     private const string Parent = "53995c3f42cd8ad8";
+    private const string OwnPingPath = "/xray-test/ping";
+    private const string OwnCallPath = "/xray-test/call-downstream";
 
     [Fact]
     public void Header_parses_in_any_order_and_ignores_unknown_keys()
@@ -75,7 +77,7 @@ public class XRayTraceHeaderTests
         await using var downstream = new HeaderRecordingServer();
         await using var app = await GatewayLikeApp.StartAsync(downstream.Url);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/call-downstream");
+        using var request = new HttpRequestMessage(HttpMethod.Get, OwnCallPath);
         request.Headers.Add(TraceHeaders.AmazonTraceId, $"Root={Root};Parent={Parent};Sampled=1");
         using var response = await app.Client.SendAsync(request);
 
@@ -93,6 +95,9 @@ public class XRayTraceHeaderTests
         Assert.NotEqual(server.SpanId, onwards.Value.ParentId); // the HttpClient span is the parent downstream
         Assert.True(onwards.Value.Sampled);
         Assert.Contains(server.TraceId.ToHexString(), sent["traceparent"]);
+        await app.DisposeAsync(); // flushes: every span has ended
+        Assert.Single(app.Processor.Ended, a => a.Recorded && ServerSpanProcessor.IsOurs(a)); // no stray segment with another trace
+        Assert.Single(app.Processor.Ended, a => a.Recorded && a.Kind == ActivityKind.Client && a.TraceId == server.TraceId && a.ParentSpanId == server.SpanId);
     }
 
     [Fact]
@@ -101,7 +106,7 @@ public class XRayTraceHeaderTests
         await using var app = await GatewayLikeApp.StartAsync(downstream: null);
 
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using var response = await app.Client.GetAsync("/ping");
+        using var response = await app.Client.GetAsync(OwnPingPath);
 
         var header = Assert.Single(response.Headers.GetValues(TraceHeaders.AmazonTraceId));
         var server = await app.ServerSpan;
@@ -116,14 +121,17 @@ public class XRayTraceHeaderTests
         private readonly WebApplication _app;
         private readonly TaskCompletionSource<Activity> _serverSpan = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        private GatewayLikeApp(WebApplication app, TaskCompletionSource<Activity> serverSpan)
+        private GatewayLikeApp(WebApplication app, TaskCompletionSource<Activity> serverSpan, ServerSpanProcessor processor)
         {
+            Processor = processor;
             _app = app;
             _serverSpan = serverSpan;
             Client = app.GetTestClient();
         }
 
         public HttpClient Client { get; }
+
+        public ServerSpanProcessor Processor { get; }
 
         public Task<Activity> ServerSpan => _serverSpan.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -133,32 +141,50 @@ public class XRayTraceHeaderTests
             var builder = WebApplication.CreateBuilder();
             builder.WebHost.UseTestServer();
             builder.AddCruddurTelemetry(defaultServiceName: "cruddur-gateway");
-            builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new ServerSpanProcessor(serverSpan)));
+            var processor = new ServerSpanProcessor(serverSpan);
+            builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(processor));
             var app = builder.Build();
             app.UseXRayTraceHeader();
-            app.MapGet("/ping", () => "pong");
-            app.MapGet("/call-downstream", async () =>
+            app.MapGet(OwnPingPath, () => "pong");
+            app.MapGet(OwnCallPath, async () =>
             {
                 using var http = new HttpClient();
                 return (await http.GetAsync(downstream)).StatusCode.ToString();
             });
             await app.StartAsync();
-            return new GatewayLikeApp(app, serverSpan);
+            return new GatewayLikeApp(app, serverSpan, processor);
         }
+
+        private bool _disposed;
 
         public async ValueTask DisposeAsync()
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             Client.Dispose();
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
     }
 
+    /// <summary>
+    /// Catches this app's server span. Activity listeners are process-wide, so spans of other tests' hosts arrive
+    /// here too: only the paths this app serves count.
+    /// </summary>
     private sealed class ServerSpanProcessor(TaskCompletionSource<Activity> serverSpan) : BaseProcessor<Activity>
     {
+        public static bool IsOurs(Activity a) => a.Kind == ActivityKind.Server && a.GetTagItem("url.path") is OwnPingPath or OwnCallPath;
+
+        public ConcurrentQueue<Activity> Ended { get; } = new();
+
         public override void OnEnd(Activity data)
         {
-            if (data.Kind == ActivityKind.Server && data.Recorded)
+            Ended.Enqueue(data);
+            if (IsOurs(data) && data.Recorded)
             {
                 serverSpan.TrySetResult(data);
             }
