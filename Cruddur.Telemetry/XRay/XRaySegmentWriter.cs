@@ -40,8 +40,6 @@ internal sealed class XRaySegmentWriter
         Indented = false,
     };
 
-    private static readonly decimal TicksPerSecond = TimeSpan.TicksPerSecond;
-
     private readonly XRayExporterOptions _options;
     private readonly FrozenSet<string> _indexed;
     private readonly string? _fixedName;
@@ -152,9 +150,9 @@ internal sealed class XRaySegmentWriter
             w.WriteString("parent_id"u8, activity.ParentSpanId.ToHexString());
         }
 
-        var start = (activity.StartTimeUtc.Ticks - DateTime.UnixEpoch.Ticks) / TicksPerSecond;
-        w.WriteNumber("start_time"u8, start);
-        w.WriteNumber("end_time"u8, start + (activity.Duration.Ticks / TicksPerSecond));
+        var start = activity.StartTimeUtc.Ticks - DateTime.UnixEpoch.Ticks;
+        WriteSeconds(w, "start_time"u8, start);
+        WriteSeconds(w, "end_time"u8, start + activity.Duration.Ticks);
 
         if (!isSegment)
         {
@@ -211,6 +209,27 @@ internal sealed class XRaySegmentWriter
 
         w.WriteEndObject();
         w.Flush();
+    }
+
+    /// <summary>Epoch seconds with the tick fraction (100 ns), exact and without trailing zeros: <c>1795874400.1675</c>.</summary>
+    internal static void WriteSeconds(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ticksSinceEpoch)
+    {
+        Span<byte> text = stackalloc byte[32];
+        var seconds = Math.DivRem(Math.Max(ticksSinceEpoch, 0), TimeSpan.TicksPerSecond, out var fraction);
+        seconds.TryFormat(text, out var length, default, CultureInfo.InvariantCulture);
+        if (fraction != 0)
+        {
+            text[length++] = (byte)'.';
+            fraction.TryFormat(text[length..], out var digits, "D7", CultureInfo.InvariantCulture);
+            length += digits;
+            while (text[length - 1] == (byte)'0')
+            {
+                length--;
+            }
+        }
+
+        w.WritePropertyName(name);
+        w.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
     private string SegmentName(string? host)
