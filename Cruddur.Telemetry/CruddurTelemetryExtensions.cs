@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cruddur.Telemetry.XRay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,9 +32,9 @@ public static class CruddurTelemetryExtensions
         });
 
         // X-Ray: root trace ids it accepts (always, so a silo exporting X-Ray can use the gateway's ids), and
-        // X-Amzn-Trace-Id read/written next to traceparent.
+        // X-Amzn-Trace-Id read/written next to traceparent (runtime propagator: hosting, HttpClient).
         XRayTraceIdGenerator.Install();
-        Sdk.SetDefaultTextMapPropagator(XRayPropagator.CreateDefault());
+        builder.Services.AddSingleton<DistributedContextPropagator>(XRayDistributedContextPropagator.Install());
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(

@@ -4,6 +4,9 @@ using OpenTelemetry.Context.Propagation;
 namespace Cruddur.Telemetry.XRay;
 
 /// <summary>
+/// The OpenTelemetry-API form of <see cref="XRayDistributedContextPropagator"/>, for code that propagates through
+/// <c>Propagators.DefaultTextMapPropagator</c> (not installed by AddCruddurTelemetry: setting a non-default global
+/// propagator makes the SDK's HttpClient instrumentation replace caller-set <c>traceparent</c> headers).
 /// Reads and writes <c>X-Amzn-Trace-Id</c>. Extraction only fills a context that is still empty, so in the
 /// composite (<see cref="CreateDefault"/>) a <c>traceparent</c> always wins and the X-Ray header is the fallback
 /// (a load balancer in front of the gateway). Injection writes <c>Root;Parent;Sampled</c> next to <c>traceparent</c>.

@@ -22,7 +22,13 @@ public sealed class XRayTwoProcessTests(ITestOutputHelper output)
         env["AWS_XRAY_DAEMON_ADDRESS"] = daemon.Address;
         env["XRAY_SAMPLING_RULES"] = Path.Combine(RepoPaths.Root, "aws", "json", "xray.json");
         await using var cluster = await CruddurCluster.StartAsync(env, env);
-        using var http = cluster.CreateClient();
+        // The test process may host in-process TracerProviders of other tests; this client injects no trace
+        // headers, so the gateway really starts the trace.
+        using var http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null })
+        {
+            BaseAddress = cluster.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
 
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         // No traceparent: the gateway starts the trace, so its id comes from the X-Ray id generator.

@@ -5,15 +5,12 @@ using System.Text;
 using Cruddur.Telemetry;
 using Cruddur.Telemetry.XRay;
 using OpenTelemetry;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace Cruddur.Tests.Telemetry.XRay;
 
 /// <summary>Real datagrams through the SDK's batch processor to a UDP socket the test owns on 127.0.0.1.</summary>
 public sealed class XRayExporterUdpTests : IDisposable
 {
-    private static readonly ActivitySource Source = new("Cruddur.Tests.XRay.Udp");
     private readonly UdpClient _daemon = new(new IPEndPoint(IPAddress.Loopback, 0));
 
     private int Port => ((IPEndPoint)_daemon.Client.LocalEndPoint!).Port;
@@ -27,25 +24,24 @@ public sealed class XRayExporterUdpTests : IDisposable
     public async Task Every_span_arrives_as_one_datagram_with_header_and_one_document(string addressFormat)
     {
         var address = string.Format(System.Globalization.CultureInfo.InvariantCulture, addressFormat, Port);
-        using var provider = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("cruddur-gateway"))
-            .AddSource(Source.Name)
-            .AddXRayExporter(o => { o.DaemonAddress = address; o.TracingName = null; o.DynamicNamingPattern = null; })
-            .Build();
+        var options = XRayTestSpans.Options(o => { o.DaemonAddress = address; o.ServiceName = "cruddur-gateway"; });
+        // The SDK's batch processor, driven directly: building a TracerProvider through Sdk would switch the
+        // process-wide default propagator, which changes HttpClient behaviour for other tests in this process.
+        using var processor = XRayExporterExtensions.CreateProcessor(new XRayExporter(options), options);
 
         ActivityTraceId traceId;
         ActivitySpanId serverId, childId;
-        using (var server = Source.StartActivity("GET /api/activities/home", ActivityKind.Server)!)
-        {
-            server.SetTag("http.request.method", "GET").SetTag("http.response.status_code", 200);
-            traceId = server.TraceId;
-            serverId = server.SpanId;
-            using var child = Source.StartActivity("mock-data")!;
-            child.SetTag("results-size", 1);
-            childId = child.SpanId;
-        }
+        var server = XRayTestSpans.Span("GET /api/activities/home", ActivityKind.Server, root: true, configure: a =>
+            a.SetTag("http.request.method", "GET").SetTag("http.response.status_code", 200));
+        var child = XRayTestSpans.Span("mock-data", ActivityKind.Internal, configure: a => a.SetTag("results-size", 1));
+        child = Reparent(child, server);
+        traceId = server.TraceId;
+        serverId = server.SpanId;
+        childId = child.SpanId;
+        processor.OnEnd(server);
+        processor.OnEnd(child);
 
-        Assert.True(provider.ForceFlush(5000));
+        Assert.True(processor.ForceFlush(5000));
 
         var documents = new Dictionary<string, System.Text.Json.JsonElement>();
         for (var i = 0; i < 2; i++)
@@ -98,6 +94,22 @@ public sealed class XRayExporterUdpTests : IDisposable
         Assert.Equal(ExportResult.Success, result);
         Assert.Equal(1, metrics.Dropped);
         Assert.Equal(2, metrics.Exported);
+    }
+
+    /// <summary>A finished internal span under <paramref name="parent"/> (same trace).</summary>
+    private static Activity Reparent(Activity span, Activity parent)
+    {
+        var child = XRayTestSpans.Source.CreateActivity(span.DisplayName, span.Kind, parent.Context)!;
+        child.SetStartTime(parent.StartTimeUtc);
+        child.Start();
+        foreach (var tag in span.TagObjects)
+        {
+            child.SetTag(tag.Key, tag.Value);
+        }
+
+        child.SetEndTime(parent.StartTimeUtc.AddMilliseconds(5));
+        child.Stop();
+        return child;
     }
 
     private async Task<byte[]> ReceiveAsync()

@@ -56,6 +56,9 @@ public class XRayTraceHeaderTests
         Assert.True(xrayOnly.ActivityContext.IsRemote);
         Assert.Equal(ActivityTraceFlags.None, xrayOnly.ActivityContext.TraceFlags);
 
+        var deferred = propagator.Extract(default, new Dictionary<string, string> { [TraceHeaders.AmazonTraceId] = $"Root={Root};Parent={Parent};Sampled=?" }, Get);
+        Assert.Equal(XRaySampler.DeferredTraceState, deferred.ActivityContext.TraceState); // the sampler decides by its rules
+
         const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         var both = propagator.Extract(default, new Dictionary<string, string>
         {
@@ -69,6 +72,46 @@ public class XRayTraceHeaderTests
         propagator.Inject(new PropagationContext(context, default), carrier, (c, k, v) => c[k] = v);
         Assert.Equal($"Root={Root};Parent={Parent};Sampled=1", carrier[TraceHeaders.AmazonTraceId]);
         Assert.Equal($"00-5759e988bd862e3fe1be46a994272793-{Parent}-01", carrier["traceparent"]);
+    }
+
+    [Fact]
+    public void Runtime_propagator_falls_back_to_the_header_and_injects_it_only_into_http_requests()
+    {
+        var propagator = new XRayDistributedContextPropagator(DistributedContextPropagator.CreateW3CPropagator());
+        static DistributedContextPropagator.PropagatorGetterCallback From(Dictionary<string, string> headers) =>
+            (object? _, string name, out string? value, out IEnumerable<string>? values) =>
+            {
+                values = null;
+                value = headers.TryGetValue(name, out var v) ? v : null;
+            };
+
+        propagator.ExtractTraceIdAndState(null, From(new() { [TraceHeaders.AmazonTraceId] = $"Root={Root};Parent={Parent};Sampled=1" }), out var traceId, out var traceState);
+        Assert.Equal($"00-5759e988bd862e3fe1be46a994272793-{Parent}-01", traceId);
+        Assert.Null(traceState);
+
+        propagator.ExtractTraceIdAndState(null, From(new() { [TraceHeaders.AmazonTraceId] = $"Root={Root};Parent={Parent}" }), out traceId, out traceState);
+        Assert.EndsWith("-01", traceId);
+        Assert.Equal(XRaySampler.DeferredTraceState, traceState);
+
+        const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+        propagator.ExtractTraceIdAndState(null, From(new() { ["traceparent"] = traceparent, [TraceHeaders.AmazonTraceId] = $"Root={Root};Parent={Parent};Sampled=1" }), out traceId, out _);
+        Assert.Equal(traceparent, traceId);
+
+        propagator.ExtractTraceIdAndState(null, From(new() { [TraceHeaders.AmazonTraceId] = "Root=nonsense" }), out traceId, out _);
+        Assert.Null(traceId);
+
+        using var activity = new Activity("call").SetIdFormat(ActivityIdFormat.W3C).SetParentId(
+            ActivityTraceId.CreateFromString("5759e988bd862e3fe1be46a994272793"), ActivitySpanId.CreateFromString(Parent), ActivityTraceFlags.Recorded).Start();
+        using var request = new HttpRequestMessage();
+        var written = new Dictionary<string, string>();
+        propagator.Inject(activity, request, (_, name, value) => written[name] = value);
+        Assert.Equal($"Root={Root};Parent={activity.SpanId};Sampled=1", written[TraceHeaders.AmazonTraceId]);
+        Assert.StartsWith("00-5759e988bd862e3fe1be46a994272793-", written["traceparent"]);
+
+        var grainCall = new Dictionary<string, string>();
+        propagator.Inject(activity, new object(), (_, name, value) => grainCall[name] = value);
+        Assert.False(grainCall.ContainsKey(TraceHeaders.AmazonTraceId));
+        Assert.True(grainCall.ContainsKey("traceparent"));
     }
 
     [Fact]
