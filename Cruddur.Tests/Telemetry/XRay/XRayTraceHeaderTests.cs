@@ -16,7 +16,16 @@ using OpenTelemetry.Trace;
 
 namespace Cruddur.Tests.Telemetry.XRay;
 
+/// <summary>
+/// Runs alone: its in-process host has HttpClient instrumentation, and with OpenTelemetry's default (composite)
+/// propagator that instrumentation rewrites the traceparent of every HttpClient call in this test process —
+/// including the requests the process tests send to their gateways.
+/// </summary>
+[CollectionDefinition(nameof(InProcessHttpInstrumentation), DisableParallelization = true)]
+public sealed class InProcessHttpInstrumentation;
+
 /// <summary><c>X-Amzn-Trace-Id</c> in (as parent), out (response), and onwards (HttpClient).</summary>
+[Collection(nameof(InProcessHttpInstrumentation))]
 public class XRayTraceHeaderTests
 {
     private const string Root = "1-5759e988-bd862e3fe1be46a994272793";
