@@ -11,6 +11,7 @@ builder.Services.AddCruddurProblemDetails();
 builder.Services.AddCruddurCors(builder.Configuration);
 
 var app = builder.Build();
+app.UseXRayTraceHeader();
 app.UseAccessLog();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Cruddur.Telemetry.CloudWatch;
 using Cruddur.Telemetry.Rollbar;
+using Cruddur.Telemetry.XRay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +33,11 @@ public static class CruddurTelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        // X-Ray: root trace ids it accepts (always, so a silo exporting X-Ray can use the gateway's ids), and
+        // X-Amzn-Trace-Id read/written next to traceparent (runtime propagator: hosting, HttpClient).
+        XRayTraceIdGenerator.Install();
+        builder.Services.AddSingleton<DistributedContextPropagator>(XRayDistributedContextPropagator.Install());
+
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
                 serviceName: settings.ServiceName,
@@ -44,6 +51,8 @@ public static class CruddurTelemetryExtensions
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddHoneycombExporter(settings);
+                tracing.AddXRayExporter(o => o.Bind(builder.Configuration))
+                    .AddXRaySampler(builder.Configuration, settings.ServiceName, builder.Environment.ContentRootPath);
                 if (settings.ConsoleExporter)
                 {
                     tracing.AddConsoleExporter();

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+
+namespace Cruddur.Telemetry.XRay;
+
+/// <summary>
+/// Sends every finished span to the X-Ray daemon as one UDP datagram (header line + one segment document), the
+/// way the X-Ray SDKs' emitters do: fire-and-forget, never retried, never thrown into the app. Counts what it
+/// sent, dropped (with a reason) and trimmed on the sink meter (<c>sink=xray</c>).
+/// </summary>
+public sealed class XRayExporter : BaseExporter<Activity>
+{
+    public const string SinkName = "xray";
+
+    private static readonly TimeSpan ResolveEvery = TimeSpan.FromMinutes(1);
+
+    private readonly XRayExporterOptions _options;
+    private readonly XRayDaemonAddress _address;
+    private readonly XRaySegmentWriter _writer;
+    private readonly Lock _gate = new();
+    private Socket? _socket;
+    private EndPoint? _endpoint;
+    private long _resolvedAt;
+    private bool _resourceRead;
+
+    public XRayExporter(XRayExporterOptions options)
+        : this(options, new SinkMetrics(SinkName))
+    {
+    }
+
+    internal XRayExporter(XRayExporterOptions options, SinkMetrics metrics, Resource? resource = null)
+    {
+        _options = options;
+        Metrics = metrics;
+        if (!XRayDaemonAddress.TryParse(options.DaemonAddress, out var address))
+        {
+            SinkDiagnostics.ReportOnce(SinkName, "address", $"AWS_XRAY_DAEMON_ADDRESS '{options.DaemonAddress}' is not host:port or 'tcp:h:p udp:h:p'; using {XRayDaemonAddress.DefaultAddress}.");
+            address = XRayDaemonAddress.Default;
+        }
+
+        _address = address;
+        _writer = new XRaySegmentWriter(options, resource);
+        _resourceRead = resource is not null;
+    }
+
+    /// <summary>Where the datagrams go.</summary>
+    public XRayDaemonAddress Address => _address;
+
+    internal SinkMetrics Metrics { get; }
+
+    public override ExportResult Export(in Batch<Activity> batch)
+    {
+        // Our own socket work must not become spans (there is no UDP instrumentation today, but be explicit).
+        using var scope = SuppressInstrumentationScope.Begin();
+        lock (_gate)
+        {
+            var result = ExportResult.Success;
+            foreach (var activity in batch)
+            {
+                if (!ExportOne(activity))
+                {
+                    result = ExportResult.Failure;
+                }
+            }
+
+            return result;
+        }
+    }
+
+    private bool ExportOne(Activity activity)
+    {
+        try
+        {
+            if (!_resourceRead)
+            {
+                _resourceRead = true;
+                if (ParentProvider?.GetResource() is { } resource)
+                {
+                    _writer.SetResource(resource);
+                }
+            }
+
+            if (!_writer.TryWrite(activity, out var datagram, out var level))
+            {
+                Metrics.AddDropped("too_large");
+                SinkDiagnostics.ReportOnce(SinkName, "too_large", $"a span's minimal segment document exceeded {_options.MaxDatagramBytes} bytes and was dropped.");
+                return true;
+            }
+
+            if (level != XRaySegmentWriter.TrimLevel.None)
+            {
+                Metrics.AddTrimmed();
+            }
+
+            return Send(datagram.Span);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Metrics.AddDropped("serialize_failed");
+            SinkDiagnostics.ReportOnce(SinkName, "serialize:" + ex.GetType().Name, $"could not write a segment document ({ex.GetType().Name}: {ex.Message}); span dropped.");
+            return true;
+        }
+    }
+
+    private bool Send(ReadOnlySpan<byte> datagram)
+    {
+        try
+        {
+            var endpoint = Endpoint();
+            if (endpoint is null)
+            {
+                Metrics.AddDropped("no_address");
+                return false;
+            }
+
+            _socket ??= new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+            if (_socket.AddressFamily != endpoint.AddressFamily)
+            {
+                _socket.Dispose();
+                _socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+            }
+
+            _socket.SendTo(datagram, SocketFlags.None, endpoint);
+            Metrics.AddExported();
+            return true;
+        }
+        catch (SocketException ex)
+        {
+            // Fire-and-forget like the SDK emitters: count, say so once, resolve again next time.
+            _endpoint = null;
+            Metrics.AddDropped("send_failed");
+            SinkDiagnostics.ReportOnce(SinkName, "send:" + ex.SocketErrorCode, $"sending to the X-Ray daemon at udp {_address.UdpHost}:{_address.UdpPort} failed ({ex.SocketErrorCode}); spans are dropped until it answers.");
+            return false;
+        }
+    }
+
+    /// <summary>The daemon's UDP endpoint; host names are resolved now and again every minute (compose restarts).</summary>
+    private EndPoint? Endpoint()
+    {
+        var now = Environment.TickCount64;
+        if (_endpoint is not null && now - _resolvedAt < ResolveEvery.TotalMilliseconds)
+        {
+            return _endpoint;
+        }
+
+        _resolvedAt = now;
+        if (IPAddress.TryParse(_address.UdpHost, out var ip))
+        {
+            return _endpoint = new IPEndPoint(ip, _address.UdpPort);
+        }
+
+        try
+        {
+            var addresses = Dns.GetHostAddresses(_address.UdpHost);
+            var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+            if (chosen is null)
+            {
+                SinkDiagnostics.ReportOnce(SinkName, "resolve", $"X-Ray daemon host '{_address.UdpHost}' has no address.");
+                return _endpoint = null;
+            }
+
+            return _endpoint = new IPEndPoint(chosen, _address.UdpPort);
+        }
+        catch (SocketException ex)
+        {
+            SinkDiagnostics.ReportOnce(SinkName, "resolve", $"X-Ray daemon host '{_address.UdpHost}' could not be resolved ({ex.SocketErrorCode}); will retry.");
+            return _endpoint = null;
+        }
+    }
+
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        lock (_gate)
+        {
+            _socket?.Dispose();
+            _socket = null;
+        }
+
+        return true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (_gate)
+            {
+                _socket?.Dispose();
+                _socket = null;
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}

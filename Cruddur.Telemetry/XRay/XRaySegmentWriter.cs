@@ -1,0 +1,674 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using OpenTelemetry.Resources;
+
+namespace Cruddur.Telemetry.XRay;
+
+/// <summary>
+/// Turns one finished <see cref="Activity"/> into one X-Ray daemon datagram: the protocol header line and one
+/// segment (server or parentless span) or independent subsegment document, following the collector's awsxray
+/// mapping (telemetry-protocols.md A4). Not thread-safe: one instance per exporter, reusing its buffers.
+/// </summary>
+internal sealed class XRaySegmentWriter
+{
+    /// <summary>The daemon's protocol header and the newline that ends it.</summary>
+    public static ReadOnlySpan<byte> Header => "{\"format\":\"json\",\"version\":1}\n"u8;
+
+    internal const int MaxStackFrames = 50;
+    internal const int MaxAnnotations = 50;
+    private const int MaxFieldLength = 250;
+    private const int MaxAnnotationValueLength = 1000;
+    private const int ShortenedMetadataLength = 256;
+    private const int ShortenedMessageLength = 1024;
+
+    /// <summary>Attributes the <c>http</c> block and <c>user</c> consume; they are not repeated as metadata.</summary>
+    private static readonly FrozenSet<string> ConsumedKeys = new[]
+    {
+        "http.request.method", "http.method", "url.full", "http.url", "url.scheme", "http.scheme", "url.path",
+        "url.query", "http.target", "http.host", "server.address", "server.port", "net.host.name", "net.host.port",
+        "user_agent.original", "http.user_agent", "client.address", "network.peer.address", "http.client_ip",
+        "http.response.status_code", "http.status_code", "enduser.id",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+    };
+
+    private readonly XRayExporterOptions _options;
+    private readonly FrozenSet<string> _indexed;
+    private readonly string? _fixedName;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json;
+
+    private string _serviceName;
+    private string? _serviceVersion;
+    private string? _sdk;
+    private string? _sdkVersion;
+    private KeyValuePair<string, object>[] _resourceAttributes = [];
+
+    public XRaySegmentWriter(XRayExporterOptions options, Resource? resource = null)
+    {
+        _options = options;
+        _indexed = options.IndexedAttributes.ToFrozenSet(StringComparer.Ordinal);
+        _fixedName = options.TracingName is { } tracingName ? XRayNames.Sanitize(tracingName) : null;
+        _serviceName = XRayNames.Sanitize(options.ServiceName);
+        _json = new Utf8JsonWriter(_buffer, WriterOptions);
+        if (resource is not null)
+        {
+            SetResource(resource);
+        }
+    }
+
+    /// <summary>Trim steps, tried in order until the datagram fits.</summary>
+    public enum TrimLevel
+    {
+        None = 0,
+        MetadataShortened = 1,
+        NoMetadata = 2,
+        NoStacks = 3,
+        Minimal = 4,
+    }
+
+    /// <summary>The service name segments fall back to (resource <c>service.name</c>), sanitised.</summary>
+    public string ServiceName => _serviceName;
+
+    public void SetResource(Resource resource)
+    {
+        var attributes = new List<KeyValuePair<string, object>>();
+        string? serviceName = null, sdkName = null, sdkLanguage = null;
+        foreach (var (key, value) in resource.Attributes)
+        {
+            switch (key)
+            {
+                case "service.name": serviceName = value as string; break;
+                case "service.version": _serviceVersion = value as string; break;
+                case "telemetry.sdk.name": sdkName = value as string; break;
+                case "telemetry.sdk.language": sdkLanguage = value as string; break;
+                case "telemetry.sdk.version": _sdkVersion = value as string; break;
+            }
+
+            attributes.Add(new("otel.resource." + key, value));
+        }
+
+        _resourceAttributes = [.. attributes];
+        if (serviceName is not null && !serviceName.StartsWith("unknown_service", StringComparison.Ordinal))
+        {
+            _serviceName = XRayNames.Sanitize(serviceName);
+        }
+        else if (_options.ServiceName is null && serviceName is not null)
+        {
+            _serviceName = XRayNames.Sanitize(serviceName);
+        }
+
+        _sdk = sdkName is null ? null : sdkLanguage is null ? sdkName : $"{sdkName} for {sdkLanguage}";
+    }
+
+    /// <summary>
+    /// Writes the datagram for <paramref name="activity"/>, trimming (metadata, then stacks, then to the required
+    /// fields) until it fits <see cref="XRayExporterOptions.MaxDatagramBytes"/>. The returned memory is valid until
+    /// the next call. False when even the minimal document does not fit.
+    /// </summary>
+    public bool TryWrite(Activity activity, out ReadOnlyMemory<byte> datagram, out TrimLevel level)
+    {
+        for (level = TrimLevel.None; level <= TrimLevel.Minimal; level++)
+        {
+            WriteDatagram(activity, level);
+            if (_buffer.WrittenCount <= _options.MaxDatagramBytes)
+            {
+                datagram = _buffer.WrittenMemory;
+                return true;
+            }
+        }
+
+        level = TrimLevel.Minimal;
+        datagram = default;
+        return false;
+    }
+
+    private void WriteDatagram(Activity activity, TrimLevel level)
+    {
+        _buffer.ResetWrittenCount();
+        _buffer.Write(Header);
+        _json.Reset(_buffer);
+        var w = _json;
+
+        var isSegment = activity.Kind == ActivityKind.Server || activity.ParentSpanId == default;
+        var http = HttpFacts.From(activity);
+
+        w.WriteStartObject();
+        w.WriteString("name"u8, isSegment ? SegmentName(http.Host) : SubsegmentName(activity, http));
+        w.WriteString("id"u8, activity.SpanId.ToHexString());
+        w.WriteString("trace_id"u8, TraceIds.ToXRay(activity.TraceId));
+        if (activity.ParentSpanId != default)
+        {
+            w.WriteString("parent_id"u8, activity.ParentSpanId.ToHexString());
+        }
+
+        var start = activity.StartTimeUtc.Ticks - DateTime.UnixEpoch.Ticks;
+        WriteSeconds(w, "start_time"u8, start);
+        WriteSeconds(w, "end_time"u8, start + activity.Duration.Ticks);
+
+        if (!isSegment)
+        {
+            w.WriteString("type"u8, "subsegment"u8);
+        }
+
+        if (activity.GetTagItem("rpc.system") is "aws-api")
+        {
+            w.WriteString("namespace"u8, "aws"u8);
+        }
+        else if (!isSegment && activity.Kind is ActivityKind.Client or ActivityKind.Producer)
+        {
+            w.WriteString("namespace"u8, "remote"u8);
+        }
+
+        if (activity.GetTagItem("enduser.id") is string user)
+        {
+            WriteTruncated(w, "user"u8, user, MaxFieldLength);
+        }
+
+        if (isSegment && _serviceVersion is not null)
+        {
+            w.WriteStartObject("service"u8);
+            w.WriteString("version"u8, _serviceVersion);
+            w.WriteEndObject();
+        }
+
+        http.Write(w, isSegment);
+        WriteStatus(w, activity, http.Status, level);
+
+        if (isSegment && _sdk is not null)
+        {
+            w.WriteStartObject("aws"u8);
+            w.WriteStartObject("xray"u8);
+            w.WriteString("sdk"u8, _sdk);
+            if (_sdkVersion is not null)
+            {
+                w.WriteString("sdk_version"u8, _sdkVersion);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        if (level < TrimLevel.Minimal)
+        {
+            WriteAnnotations(w, activity);
+        }
+
+        if (level < TrimLevel.NoMetadata)
+        {
+            WriteMetadata(w, activity, isSegment, level == TrimLevel.None ? int.MaxValue : ShortenedMetadataLength);
+        }
+
+        w.WriteEndObject();
+        w.Flush();
+    }
+
+    /// <summary>Epoch seconds with the tick fraction (100 ns), exact and without trailing zeros: <c>1795874400.1675</c>.</summary>
+    internal static void WriteSeconds(Utf8JsonWriter w, ReadOnlySpan<byte> name, long ticksSinceEpoch)
+    {
+        Span<byte> text = stackalloc byte[32];
+        var seconds = Math.DivRem(Math.Max(ticksSinceEpoch, 0), TimeSpan.TicksPerSecond, out var fraction);
+        seconds.TryFormat(text, out var length, default, CultureInfo.InvariantCulture);
+        if (fraction != 0)
+        {
+            text[length++] = (byte)'.';
+            fraction.TryFormat(text[length..], out var digits, "D7", CultureInfo.InvariantCulture);
+            length += digits;
+            while (text[length - 1] == (byte)'0')
+            {
+                length--;
+            }
+        }
+
+        w.WritePropertyName(name);
+        w.WriteRawValue(text[..length], skipInputValidation: true);
+    }
+
+    private string SegmentName(string? host)
+    {
+        if (_fixedName is not null)
+        {
+            return _fixedName;
+        }
+
+        if (_options.DynamicNamingPattern is { } pattern && host is not null && XRayWildcard.IsMatch(pattern, host))
+        {
+            return XRayNames.Sanitize(host);
+        }
+
+        return _serviceName;
+    }
+
+    private static string SubsegmentName(Activity activity, in HttpFacts http)
+    {
+        if (activity.Kind is ActivityKind.Client or ActivityKind.Producer)
+        {
+            var remote = activity.GetTagItem("aws.remote.service") as string
+                         ?? activity.GetTagItem("peer.service") as string
+                         ?? (http.Method is not null ? http.Host ?? activity.GetTagItem("net.peer.name") as string : null);
+            if (remote is not null)
+            {
+                return XRayNames.Sanitize(remote);
+            }
+        }
+
+        return XRayNames.Sanitize(activity.DisplayName);
+    }
+
+    private static void WriteStatus(Utf8JsonWriter w, Activity activity, int? status, TrimLevel level)
+    {
+        bool error = false, throttle = false, fault = false;
+        if (status is >= 400 and < 500)
+        {
+            error = true;
+            throttle = status == 429;
+        }
+        else if (status is >= 500 and < 600)
+        {
+            fault = true;
+        }
+        else if (activity.Status == ActivityStatusCode.Error)
+        {
+            fault = true;
+        }
+
+        if (error)
+        {
+            w.WriteBoolean("error"u8, true);
+        }
+
+        if (throttle)
+        {
+            w.WriteBoolean("throttle"u8, true);
+        }
+
+        if (fault)
+        {
+            w.WriteBoolean("fault"u8, true);
+        }
+
+        if ((error || fault) && level < TrimLevel.Minimal)
+        {
+            WriteCause(w, activity, level);
+        }
+    }
+
+    private static void WriteCause(Utf8JsonWriter w, Activity activity, TrimLevel level)
+    {
+        var remote = activity.Kind is ActivityKind.Client or ActivityKind.Producer;
+        var index = 0;
+        foreach (ref readonly var e in activity.EnumerateEvents())
+        {
+            if (e.Name != "exception")
+            {
+                continue;
+            }
+
+            if (index == 0)
+            {
+                w.WriteStartObject("cause"u8);
+                w.WriteStartArray("exceptions"u8);
+            }
+
+            string? type = null, message = null, stack = null;
+            foreach (ref readonly var tag in e.EnumerateTagObjects())
+            {
+                switch (tag.Key)
+                {
+                    case "exception.type": type = tag.Value as string; break;
+                    case "exception.message": message = tag.Value as string; break;
+                    case "exception.stacktrace": stack = tag.Value as string; break;
+                }
+            }
+
+            w.WriteStartObject();
+            w.WriteString("id"u8, ExceptionId(activity.SpanId, index));
+            if (type is not null)
+            {
+                WriteTruncated(w, "type"u8, type, ShortenedMessageLength);
+            }
+
+            if (message is not null)
+            {
+                WriteTruncated(w, "message"u8, message, level >= TrimLevel.NoStacks ? ShortenedMessageLength : int.MaxValue);
+            }
+
+            if (remote)
+            {
+                w.WriteBoolean("remote"u8, true);
+            }
+
+            var frames = XRayStackTrace.Parse(stack, level >= TrimLevel.NoStacks ? 0 : MaxStackFrames, out var truncated);
+            if (frames.Count > 0)
+            {
+                w.WriteStartArray("stack"u8);
+                foreach (var frame in frames)
+                {
+                    w.WriteStartObject();
+                    if (frame.Path is not null)
+                    {
+                        w.WriteString("path"u8, frame.Path);
+                    }
+
+                    if (frame.Line is { } line)
+                    {
+                        w.WriteNumber("line"u8, line);
+                    }
+
+                    w.WriteString("label"u8, frame.Label);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (truncated > 0)
+            {
+                w.WriteNumber("truncated"u8, truncated);
+            }
+
+            w.WriteEndObject();
+            index++;
+        }
+
+        if (index == 0 && activity.Status != ActivityStatusCode.Error)
+        {
+            return; // e.g. a 404: an error, but nothing threw
+        }
+
+        if (index == 0)
+        {
+            // Status error without an exception event: the status description is the only cause we know.
+            w.WriteStartObject("cause"u8);
+            w.WriteStartArray("exceptions"u8);
+            w.WriteStartObject();
+            w.WriteString("id"u8, ExceptionId(activity.SpanId, 0));
+            if (activity.StatusDescription is { Length: > 0 } description)
+            {
+                WriteTruncated(w, "message"u8, description, ShortenedMessageLength);
+            }
+
+            if (remote)
+            {
+                w.WriteBoolean("remote"u8, true);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A 16-hex exception id, unique within the span and stable for the same span (golden tests).</summary>
+    internal static string ExceptionId(ActivitySpanId spanId, int index)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        spanId.CopyTo(bytes);
+        var x = BitConverter.ToUInt64(bytes) + (0x9E3779B97F4A7C15UL * (ulong)(index + 1));
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        x ^= x >> 31;
+        return x.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    private void WriteAnnotations(Utf8JsonWriter w, Activity activity)
+    {
+        if (_indexed.Count == 0)
+        {
+            return;
+        }
+
+        var count = 0;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (!IsAnnotation(tag.Key, tag.Value))
+            {
+                continue;
+            }
+
+            if (count == 0)
+            {
+                w.WriteStartObject("annotations"u8);
+            }
+
+            w.WritePropertyName(XRayNames.SanitizeAnnotationKey(tag.Key));
+            WriteValue(w, tag.Value, MaxAnnotationValueLength);
+            if (++count == MaxAnnotations)
+            {
+                break;
+            }
+        }
+
+        if (count > 0)
+        {
+            w.WriteEndObject();
+        }
+    }
+
+    private bool IsAnnotation(string key, object? value) =>
+        _indexed.Contains(key) && value is string or bool or int or long or short or byte or uint or ulong or float or double or decimal;
+
+    private void WriteMetadata(Utf8JsonWriter w, Activity activity, bool isSegment, int maxString)
+    {
+        var open = false;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (ConsumedKeys.Contains(tag.Key) || IsAnnotation(tag.Key, tag.Value))
+            {
+                continue;
+            }
+
+            if (!open)
+            {
+                w.WriteStartObject("metadata"u8);
+                w.WriteStartObject("default"u8);
+                open = true;
+            }
+
+            w.WritePropertyName(tag.Key);
+            WriteValue(w, tag.Value, maxString);
+        }
+
+        if (isSegment)
+        {
+            foreach (var (key, value) in _resourceAttributes)
+            {
+                if (!open)
+                {
+                    w.WriteStartObject("metadata"u8);
+                    w.WriteStartObject("default"u8);
+                    open = true;
+                }
+
+                w.WritePropertyName(key);
+                WriteValue(w, value, maxString);
+            }
+        }
+
+        if (open)
+        {
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+    }
+
+    internal static void WriteValue(Utf8JsonWriter w, object? value, int maxString)
+    {
+        switch (value)
+        {
+            case null: w.WriteNullValue(); break;
+            case string s: w.WriteStringValue(Truncate(s, maxString)); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case int i: w.WriteNumberValue(i); break;
+            case long l: w.WriteNumberValue(l); break;
+            case short s16: w.WriteNumberValue(s16); break;
+            case byte u8: w.WriteNumberValue(u8); break;
+            case uint u32: w.WriteNumberValue(u32); break;
+            case ulong u64: w.WriteNumberValue(u64); break;
+            case decimal m: w.WriteNumberValue(m); break;
+            case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
+            case float f when float.IsFinite(f): w.WriteNumberValue(f); break;
+            case DateTimeOffset dto: w.WriteStringValue(dto); break;
+            case DateTime dt: w.WriteStringValue(dt); break;
+            case System.Collections.IEnumerable items and not string:
+                w.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(w, item, maxString);
+                }
+
+                w.WriteEndArray();
+                break;
+            default:
+                w.WriteStringValue(Truncate(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, maxString));
+                break;
+        }
+    }
+
+    private static void WriteTruncated(Utf8JsonWriter w, ReadOnlySpan<byte> name, string value, int max) =>
+        w.WriteString(name, Truncate(value, max));
+
+    /// <summary>At most <paramref name="max"/> chars, never splitting a surrogate pair.</summary>
+    internal static ReadOnlySpan<char> Truncate(string value, int max)
+    {
+        if (value.Length <= max)
+        {
+            return value;
+        }
+
+        var cut = char.IsHighSurrogate(value[max - 1]) ? max - 1 : max;
+        return value.AsSpan(0, cut);
+    }
+
+    /// <summary>What the HTTP semantic attributes (new and old conventions) say about the request.</summary>
+    private readonly record struct HttpFacts(
+        string? Method, string? Url, string? Scheme, string? Host, object? Port, string? Path, string? Query,
+        string? UserAgent, string? ClientAddress, string? PeerAddress, int? Status)
+    {
+        public static HttpFacts From(Activity activity)
+        {
+            string? method = null, url = null, scheme = null, host = null, path = null, query = null, agent = null, client = null, peer = null;
+            object? port = null;
+            int? status = null;
+            foreach (ref readonly var tag in activity.EnumerateTagObjects())
+            {
+                switch (tag.Key)
+                {
+                    case "http.request.method" or "http.method": method = tag.Value as string; break;
+                    case "url.full" or "http.url": url = tag.Value as string; break;
+                    case "url.scheme" or "http.scheme": scheme = tag.Value as string; break;
+                    case "server.address" or "http.host" or "net.host.name": host ??= tag.Value as string; break;
+                    case "server.port" or "net.host.port": port = tag.Value; break;
+                    case "url.path" or "http.target": path ??= tag.Value as string; break;
+                    case "url.query": query = tag.Value as string; break;
+                    case "user_agent.original" or "http.user_agent": agent = tag.Value as string; break;
+                    case "client.address" or "http.client_ip": client = tag.Value as string; break;
+                    case "network.peer.address": peer = tag.Value as string; break;
+                    case "http.response.status_code" or "http.status_code": status = AsInt(tag.Value); break;
+                }
+            }
+
+            if (host is not null && host.IndexOf(':') is > 0 and var colon && !host.Contains(']'))
+            {
+                host = host[..colon]; // old convention http.host may carry the port
+            }
+
+            return new(method, url, scheme, host, port, path, query, agent, client, peer, status);
+        }
+
+        private static int? AsInt(object? value) => value switch
+        {
+            int i => i,
+            long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+            string s when int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+
+        public void Write(Utf8JsonWriter w, bool isSegment)
+        {
+            if (Method is null && Status is null && Url is null)
+            {
+                return;
+            }
+
+            w.WriteStartObject("http"u8);
+            if (Method is not null || Url is not null || Path is not null || UserAgent is not null || ClientAddress is not null || PeerAddress is not null)
+            {
+                w.WriteStartObject("request"u8);
+                if (Method is not null)
+                {
+                    WriteTruncated(w, "method"u8, Method, MaxFieldLength);
+                }
+
+                if (BuildUrl() is { } url)
+                {
+                    WriteTruncated(w, "url"u8, url, MaxFieldLength);
+                }
+
+                if (UserAgent is not null)
+                {
+                    WriteTruncated(w, "user_agent"u8, UserAgent, MaxFieldLength);
+                }
+
+                var ip = ClientAddress ?? PeerAddress;
+                if (ip is not null)
+                {
+                    WriteTruncated(w, "client_ip"u8, ip, MaxFieldLength);
+                    if (isSegment && ClientAddress is not null && ClientAddress != PeerAddress)
+                    {
+                        w.WriteBoolean("x_forwarded_for"u8, true);
+                    }
+                }
+
+                w.WriteEndObject();
+            }
+
+            if (Status is { } status)
+            {
+                w.WriteStartObject("response"u8);
+                w.WriteNumber("status"u8, status);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        private string? BuildUrl()
+        {
+            if (Url is not null)
+            {
+                return Url;
+            }
+
+            if (Host is null)
+            {
+                return Path;
+            }
+
+            var scheme = Scheme ?? "http";
+            var port = Port switch
+            {
+                int i => i,
+                long l => (int)l,
+                string s when int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var p) => p,
+                _ => 0,
+            };
+            var defaultPort = port == 0 || (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+            var path = string.IsNullOrEmpty(Path) ? "/" : Path;
+            var hostPart = Host.Contains(':') ? $"[{Host}]" : Host;
+            var authority = defaultPort ? hostPart : string.Create(CultureInfo.InvariantCulture, $"{hostPart}:{port}");
+            return Query is { Length: > 0 }
+                ? $"{scheme}://{authority}{path}?{Query.TrimStart('?')}"
+                : $"{scheme}://{authority}{path}";
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Cruddur.Telemetry;
+using Cruddur.Telemetry.XRay;
+using OpenTelemetry;
+
+namespace Cruddur.Tests.Telemetry.XRay;
+
+/// <summary>Real datagrams through the SDK's batch processor to a UDP socket the test owns on 127.0.0.1.</summary>
+public sealed class XRayExporterUdpTests : IDisposable
+{
+    private readonly UdpClient _daemon = new(new IPEndPoint(IPAddress.Loopback, 0));
+
+    private int Port => ((IPEndPoint)_daemon.Client.LocalEndPoint!).Port;
+
+    public void Dispose() => _daemon.Dispose();
+
+    [Theory]
+    [InlineData("127.0.0.1:{0}")]
+    [InlineData("localhost:{0}")]
+    [InlineData("tcp:127.0.0.1:2000 udp:localhost:{0}")]
+    public async Task Every_span_arrives_as_one_datagram_with_header_and_one_document(string addressFormat)
+    {
+        var address = string.Format(System.Globalization.CultureInfo.InvariantCulture, addressFormat, Port);
+        var options = XRayTestSpans.Options(o => { o.DaemonAddress = address; o.ServiceName = "cruddur-gateway"; });
+        // The SDK's batch processor, driven directly: building a TracerProvider through Sdk would switch the
+        // process-wide default propagator, which changes HttpClient behaviour for other tests in this process.
+        using var processor = XRayExporterExtensions.CreateProcessor(new XRayExporter(options), options);
+
+        ActivityTraceId traceId;
+        ActivitySpanId serverId, childId;
+        var server = XRayTestSpans.Span("GET /api/activities/home", ActivityKind.Server, root: true, configure: a =>
+            a.SetTag("http.request.method", "GET").SetTag("http.response.status_code", 200));
+        var child = XRayTestSpans.Span("mock-data", ActivityKind.Internal, configure: a => a.SetTag("results-size", 1));
+        child = Reparent(child, server);
+        traceId = server.TraceId;
+        serverId = server.SpanId;
+        childId = child.SpanId;
+        processor.OnEnd(server);
+        processor.OnEnd(child);
+
+        Assert.True(processor.ForceFlush(5000));
+
+        var documents = new Dictionary<string, System.Text.Json.JsonElement>();
+        for (var i = 0; i < 2; i++)
+        {
+            var datagram = await ReceiveAsync();
+            Assert.True(datagram.Length < 64 * 1024);
+            var text = Encoding.UTF8.GetString(datagram);
+            Assert.StartsWith("{\"format\":\"json\",\"version\":1}\n", text);
+            Assert.Equal(1, text.Count(c => c == '\n'));
+            var doc = XRayTestSpans.Document(text);
+            XRaySchemaChecks.AssertValid(doc);
+            documents[doc.GetProperty("id").GetString()!] = doc;
+        }
+
+        var segment = documents[serverId.ToHexString()];
+        var subsegment = documents[childId.ToHexString()];
+        Assert.Equal(TraceIds.ToXRay(traceId), segment.GetProperty("trace_id").GetString());
+        Assert.Equal("cruddur-gateway", segment.GetProperty("name").GetString());
+        Assert.Equal(TraceIds.ToXRay(traceId), subsegment.GetProperty("trace_id").GetString());
+        Assert.Equal(serverId.ToHexString(), subsegment.GetProperty("parent_id").GetString());
+        Assert.Equal("subsegment", subsegment.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Exporter_counts_sent_trimmed_and_too_large_and_never_throws()
+    {
+        var metrics = new SinkMetrics("xray-test");
+        using var exporter = new XRayExporter(XRayTestSpans.Options(o => o.DaemonAddress = $"127.0.0.1:{Port}"), metrics, XRayTestSpans.Resource);
+
+        var small = XRayTestSpans.Span("mock-data", ActivityKind.Internal);
+        var big = XRayTestSpans.Span("mock-data", ActivityKind.Internal, configure: a =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                a.SetTag($"blob{i}", new string('x', 1000));
+            }
+        });
+
+        Assert.Equal(ExportResult.Success, exporter.Export(new Batch<Activity>([small, big], 2)));
+        Assert.Equal(2, metrics.Exported);
+        Assert.Equal(1, metrics.Trimmed);
+        var first = await ReceiveAsync();
+        var second = await ReceiveAsync();
+        Assert.True(second.Length < 64_000, $"trimmed datagram is {second.Length} bytes");
+        XRaySchemaChecks.AssertValid(XRayTestSpans.Document(Encoding.UTF8.GetString(first)));
+        XRaySchemaChecks.AssertValid(XRayTestSpans.Document(Encoding.UTF8.GetString(second)));
+
+        using var tiny = new XRayExporter(XRayTestSpans.Options(o => { o.DaemonAddress = $"127.0.0.1:{Port}"; o.MaxDatagramBytes = 100; }), metrics, XRayTestSpans.Resource);
+        var result = tiny.Export(new Batch<Activity>([small], 1));
+        Assert.Equal(ExportResult.Success, result);
+        Assert.Equal(1, metrics.Dropped);
+        Assert.Equal(2, metrics.Exported);
+    }
+
+    /// <summary>A finished internal span under <paramref name="parent"/> (same trace).</summary>
+    private static Activity Reparent(Activity span, Activity parent)
+    {
+        var child = XRayTestSpans.Source.CreateActivity(span.DisplayName, span.Kind, parent.Context)!;
+        child.SetStartTime(parent.StartTimeUtc);
+        child.Start();
+        foreach (var tag in span.TagObjects)
+        {
+            child.SetTag(tag.Key, tag.Value);
+        }
+
+        child.SetEndTime(parent.StartTimeUtc.AddMilliseconds(5));
+        child.Stop();
+        return child;
+    }
+
+    private async Task<byte[]> ReceiveAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var result = await _daemon.ReceiveAsync(cts.Token);
+        return result.Buffer;
+    }
+}
