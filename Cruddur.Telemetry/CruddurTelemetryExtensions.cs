@@ -50,8 +50,8 @@ public static class CruddurTelemetryExtensions
                     .AddSource(TelemetryNames.OrleansApplication)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
-                    .AddHoneycombExporter(settings);
-                tracing.AddXRayExporter(o => o.Bind(builder.Configuration))
+                    .AddHoneycombExporter(settings)
+                    .AddXRayExporter(o => o.Bind(builder.Configuration))
                     .AddXRaySampler(builder.Configuration, settings.ServiceName, builder.Environment.ContentRootPath);
                 if (settings.ConsoleExporter)
                 {
@@ -64,8 +64,11 @@ public static class CruddurTelemetryExtensions
                 .AddMeter("Microsoft.Orleans")
                 .AddHttpClientInstrumentation());
 
-        // Rollbar: IRollbarNotifier + exception handler always registered; sends only when ROLLBAR_ACCESS_TOKEN is set.
-        otel.WithLogging(logging => logging.AddRollbarExporter());
+        // Log sinks. Rollbar registers IRollbarNotifier and its exception handler always and sends only when
+        // ROLLBAR_ACCESS_TOKEN is set; CloudWatch Logs is on when CLOUDWATCH_LOG_GROUP is set.
+        otel.WithLogging(logging => logging
+            .AddRollbarExporter()
+            .AddCloudWatchLogsExporter(o => o.ServiceName = settings.ServiceName));
 
         if (settings.OtlpEndpoint is not null)
         {
@@ -74,9 +77,6 @@ public static class CruddurTelemetryExtensions
                 .WithMetrics(m => m.AddOtlpExporter())
                 .WithLogging(l => l.AddOtlpExporter());
         }
-
-        // CloudWatch Logs, on when CLOUDWATCH_LOG_GROUP is set (Cruddur.Telemetry/CloudWatch/).
-        otel.WithLogging(logging => logging.AddCloudWatchLogsExporter(o => o.ServiceName = settings.ServiceName));
 
         return builder;
     }
