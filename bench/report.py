@@ -74,6 +74,8 @@ def bench(runs_path, out_path, nproc, connections, threads, duration, rounds, fa
         rss = [r for r in runs if r["kind"] == "rss" and r["config"] == key]
         s["silo_hwm_mb"] = max((r["silo_hwm_kb"] for r in rss), default=0) / 1024
         s["gateway_hwm_mb"] = max((r["gateway_hwm_kb"] for r in rss), default=0) / 1024
+        for who in ("fake", "silo", "gateway"):
+            s[f"{who}_cpu_s"] = mean([r[f"{who}_cpu_s"] for r in rss if f"{who}_cpu_s" in r]) if rss else float("nan")
         summary[key] = s
     # What the fake received while each configuration ran: its cumulative /stats after the run minus before.
     fakes = [r for r in runs if r["kind"] == "fake"]
@@ -103,14 +105,16 @@ def bench(runs_path, out_path, nproc, connections, threads, duration, rounds, fa
             print(f"{label:<28}{'/home' if endpoint == 'home' else '/@andrewbrown':<15}{e['rps']:>10.0f}{e['ratio']:>8.2f}"
                   f"{e['p50_ms']:>9.2f}{e['p99_ms']:>9.2f}{e['failed']:>8}")
     print()
-    head = f"{'configuration':<28}{'half load: offered→got req/s':>30}{'p99 ms':>9}{'silo HWM MB':>13}{'gateway HWM MB':>16}"
+    head = (f"{'configuration':<28}{'half load: offered→got req/s':>30}{'p99 ms':>9}{'silo HWM MB':>13}{'gateway HWM MB':>16}"
+            f"{'CPU s silo/gw/fake':>21}")
     print(head)
     print("-" * len(head))
     for key, label in configs:
         s, h = summary[key], summary[key]["half"]
         half = f"{h['offered_rps']:.0f}→{h['rps']:.0f}" if h else "-"
         p99 = f"{h['p99_ms']:.2f}" if h else "-"
-        print(f"{label:<28}{half:>30}{p99:>9}{s['silo_hwm_mb']:>13.0f}{s['gateway_hwm_mb']:>16.0f}")
+        cpu = f"{s['silo_cpu_s']:.0f}/{s['gateway_cpu_s']:.0f}/{s['fake_cpu_s']:.0f}"
+        print(f"{label:<28}{half:>30}{p99:>9}{s['silo_hwm_mb']:>13.0f}{s['gateway_hwm_mb']:>16.0f}{cpu:>21}")
     print("\ntargets: (2) ≥ 0.85× and (3) ≥ 0.95× of (1) req/s; p99 ≤ 5 ms at half load; every process ≤ 250 MB")
     fake = json.load(open(fake_stats)) if fake_stats else {}
     print("fake sinks received, per configuration (all rounds):")
