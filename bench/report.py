@@ -6,7 +6,9 @@ import statistics
 import sys
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-CONFIGS = [("off", "(1) telemetry off"), ("sinks100", "(2) all sinks, 100%"), ("sinksrule", "(3) all sinks, orig. rule")]
+CONFIGS = [("off", "(1) telemetry off"), ("sinks100", "(2) all sinks, 100%"), ("sinksrule", "(3) all sinks, orig. rule"),
+           ("otlp100", "OTLP only, 100%"), ("xray100", "X-Ray only, 100%"), ("cloudwatch100", "CloudWatch only"),
+           ("rollbar100", "Rollbar only")]
 
 
 def ms(text):
@@ -56,8 +58,10 @@ def mean(xs):
 
 def bench(runs_path, out_path, nproc, connections, threads, duration, rounds, fake_stats):
     runs = load(runs_path)
+    present = {r["config"] for r in runs if r["kind"] == "max"}
+    configs = [(k, label) for k, label in CONFIGS if k in present]
     summary = {}
-    for key, _ in CONFIGS:
+    for key, _ in configs:
         s = {}
         for endpoint in ("home", "user"):
             rows = [r for r in runs if r["kind"] == "max" and r["config"] == key and r["endpoint"] == endpoint]
@@ -70,9 +74,24 @@ def bench(runs_path, out_path, nproc, connections, threads, duration, rounds, fa
         rss = [r for r in runs if r["kind"] == "rss" and r["config"] == key]
         s["silo_hwm_mb"] = max((r["silo_hwm_kb"] for r in rss), default=0) / 1024
         s["gateway_hwm_mb"] = max((r["gateway_hwm_kb"] for r in rss), default=0) / 1024
+        for who in ("fake", "silo", "gateway"):
+            s[f"{who}_cpu_s"] = mean([r[f"{who}_cpu_s"] for r in rss if f"{who}_cpu_s" in r]) if rss else float("nan")
         summary[key] = s
-    base = summary["off"]
-    for key, _ in CONFIGS:
+    # What the fake received while each configuration ran: its cumulative /stats after the run minus before.
+    fakes = [r for r in runs if r["kind"] == "fake"]
+    previous = {}
+    received = {}
+    for r in fakes:
+        counters = r["fake"].get("counters", {})
+        delta = {k: v - previous.get(k, 0) for k, v in counters.items() if v - previous.get(k, 0)}
+        previous = counters
+        agg = received.setdefault(r["config"], {})
+        for k, v in delta.items():
+            agg[k] = agg.get(k, 0) + v
+    for key, _ in configs:
+        summary[key]["fake_received"] = received.get(key, {})
+    base = summary.get("off") or summary[configs[0][0]]
+    for key, _ in configs:
         for endpoint in ("home", "user"):
             summary[key][endpoint]["ratio"] = summary[key][endpoint]["rps"] / base[endpoint]["rps"] if base[endpoint]["rps"] else None
 
@@ -80,23 +99,29 @@ def bench(runs_path, out_path, nproc, connections, threads, duration, rounds, fa
     head = f"{'configuration':<28}{'endpoint':<15}{'req/s':>10}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}"
     print(head)
     print("-" * len(head))
-    for key, label in CONFIGS:
+    for key, label in configs:
         for endpoint in ("home", "user"):
             e = summary[key][endpoint]
             print(f"{label:<28}{'/home' if endpoint == 'home' else '/@andrewbrown':<15}{e['rps']:>10.0f}{e['ratio']:>8.2f}"
                   f"{e['p50_ms']:>9.2f}{e['p99_ms']:>9.2f}{e['failed']:>8}")
     print()
-    head = f"{'configuration':<28}{'half load: offered→got req/s':>30}{'p99 ms':>9}{'silo HWM MB':>13}{'gateway HWM MB':>16}"
+    head = (f"{'configuration':<28}{'half load: offered→got req/s':>30}{'p99 ms':>9}{'silo HWM MB':>13}{'gateway HWM MB':>16}"
+            f"{'CPU s silo/gw/fake':>21}")
     print(head)
     print("-" * len(head))
-    for key, label in CONFIGS:
+    for key, label in configs:
         s, h = summary[key], summary[key]["half"]
         half = f"{h['offered_rps']:.0f}→{h['rps']:.0f}" if h else "-"
         p99 = f"{h['p99_ms']:.2f}" if h else "-"
-        print(f"{label:<28}{half:>30}{p99:>9}{s['silo_hwm_mb']:>13.0f}{s['gateway_hwm_mb']:>16.0f}")
+        cpu = f"{s['silo_cpu_s']:.0f}/{s['gateway_cpu_s']:.0f}/{s['fake_cpu_s']:.0f}"
+        print(f"{label:<28}{half:>30}{p99:>9}{s['silo_hwm_mb']:>13.0f}{s['gateway_hwm_mb']:>16.0f}{cpu:>21}")
     print("\ntargets: (2) ≥ 0.85× and (3) ≥ 0.95× of (1) req/s; p99 ≤ 5 ms at half load; every process ≤ 250 MB")
     fake = json.load(open(fake_stats)) if fake_stats else {}
-    print("fake sinks received:", json.dumps(fake.get("counters", {})))
+    print("fake sinks received, per configuration (all rounds):")
+    keys = ("xray.datagrams", "cloudwatch.events", "cloudwatch.PutLogEvents", "otlp.traces", "otlp.logs", "otlp.metrics", "rollbar.items")
+    for key, label in configs:
+        got = summary[key]["fake_received"]
+        print(f"  {label:<28}" + "  ".join(f"{k} {got.get(k, 0)}" for k in keys))
     json.dump({"nproc": int(nproc), "connections": int(connections), "threads": int(threads), "duration_s": int(duration),
                "rounds": int(rounds), "summary": summary, "fake_sinks": fake, "runs": runs}, open(out_path, "w"), indent=2)
     print(f"results: {out_path}")
