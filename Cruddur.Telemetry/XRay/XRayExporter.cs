@@ -22,6 +22,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private readonly XRaySegmentWriter _writer;
     private readonly Lock _gate = new();
     private Socket? _socket;
+    private EndPoint? _connectedTo;
     private EndPoint? _endpoint;
     private long _resolvedAt;
     private bool _resourceRead;
@@ -116,14 +117,17 @@ public sealed class XRayExporter : BaseExporter<Activity>
                 return false;
             }
 
-            _socket ??= new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
-            if (_socket.AddressFamily != endpoint.AddressFamily)
+            if (_socket is null || !endpoint.Equals(_connectedTo))
             {
-                _socket.Dispose();
+                // A connected socket: no per-send route lookup, and the kernel reports a closed daemon port
+                // (ICMP port unreachable) as ConnectionRefused on a later send, so those spans count as dropped.
+                _socket?.Dispose();
                 _socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+                _socket.Connect(endpoint);
+                _connectedTo = endpoint;
             }
 
-            _socket.SendTo(datagram, SocketFlags.None, endpoint);
+            _socket.Send(datagram, SocketFlags.None);
             Metrics.AddExported();
             return true;
         }
@@ -131,6 +135,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         {
             // Fire-and-forget like the SDK emitters: count, say so once, resolve again next time.
             _endpoint = null;
+            _connectedTo = null;
             Metrics.AddDropped("send_failed");
             SinkDiagnostics.ReportOnce(SinkName, "send:" + ex.SocketErrorCode, $"sending to the X-Ray daemon at udp {_address.UdpHost}:{_address.UdpPort} failed ({ex.SocketErrorCode}); spans are dropped until it answers.");
             return false;

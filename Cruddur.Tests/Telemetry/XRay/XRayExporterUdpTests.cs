@@ -96,6 +96,29 @@ public sealed class XRayExporterUdpTests : IDisposable
         Assert.Equal(2, metrics.Exported);
     }
 
+    [Fact]
+    public void Spans_sent_to_a_closed_daemon_port_are_counted_as_dropped_not_exported()
+    {
+        int closedPort;
+        using (var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+        {
+            closedPort = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        }
+
+        var metrics = new SinkMetrics("xray-closed-port-test");
+        using var exporter = new XRayExporter(XRayTestSpans.Options(o => o.DaemonAddress = $"127.0.0.1:{closedPort}"), metrics, XRayTestSpans.Resource);
+        var span = XRayTestSpans.Span("mock-data", ActivityKind.Internal);
+        for (var i = 0; i < 10; i++)
+        {
+            exporter.Export(new Batch<Activity>([span], 1)); // never throws
+        }
+
+        // The kernel answers each datagram to a closed loopback port with ICMP port unreachable, which the
+        // connected socket reports on the next send: about every other span is visibly dropped.
+        Assert.True(metrics.Dropped >= 4, $"dropped {metrics.Dropped}, exported {metrics.Exported}");
+        Assert.Equal(10, metrics.Dropped + metrics.Exported);
+    }
+
     /// <summary>A finished internal span under <paramref name="parent"/> (same trace).</summary>
     private static Activity Reparent(Activity span, Activity parent)
     {
