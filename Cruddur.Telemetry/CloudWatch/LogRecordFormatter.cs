@@ -93,11 +93,17 @@ internal sealed class LogRecordFormatter(string serviceName)
         return best ?? Serialize(record, timestamp, 0, out _);
     }
 
+    /// <summary>One buffer and writer per exporting thread, reused: a log event then allocates only its string.</summary>
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     private string Serialize(LogRecord record, DateTimeOffset timestamp, int maxString, out int longest)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        w.Reset(buffer);
         var longestSeen = 0;
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             void Str(string name, string? value)
             {
@@ -111,7 +117,7 @@ internal sealed class LogRecordFormatter(string serviceName)
             }
 
             w.WriteStartObject();
-            w.WriteString("timestamp", timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("timestamp", timestamp.UtcDateTime); // ISO 8601, e.g. 2026-11-28T14:00:00.1234567Z
             w.WriteString("level", record.LogLevel.ToString());
             Str("category", record.CategoryName);
             Str("message", record.FormattedMessage ?? record.Body);
@@ -179,10 +185,17 @@ internal sealed class LogRecordFormatter(string serviceName)
             }
 
             w.WriteEndObject();
+            w.Flush();
         }
 
         longest = longestSeen;
         var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 64 * 1024)
+        {
+            // An outsized record grew the shared buffer: let it go rather than pin megabytes per thread.
+            (t_buffer, t_writer) = (null, null);
+        }
+
         return maxString == 0 && Encoding.UTF8.GetByteCount(json) > CloudWatchLimits.MaxMessageBytes ? Truncate(json) : json;
     }
 
