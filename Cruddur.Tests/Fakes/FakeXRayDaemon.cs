@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Cruddur.Tests.Infrastructure;
 
 namespace Cruddur.Tests.Fakes;
 
@@ -26,47 +27,19 @@ public sealed class FakeXRayDaemon : IAsyncDisposable
 {
     private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly CancellationTokenSource _stop = new();
-    private readonly object _gate = new();
-    private readonly List<XRayDatagram> _datagrams = [];
+    private readonly Observed<XRayDatagram> _datagrams = new();
     private readonly Task _loop;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeXRayDaemon() => _loop = ReceiveLoopAsync();
 
     /// <summary>The value for <c>AWS_XRAY_DAEMON_ADDRESS</c>.</summary>
     public string Address => $"127.0.0.1:{((IPEndPoint)_udp.Client.LocalEndPoint!).Port}";
 
-    public IReadOnlyList<XRayDatagram> Datagrams
-    {
-        get { lock (_gate) return [.. _datagrams]; }
-    }
+    public IReadOnlyList<XRayDatagram> Datagrams => _datagrams.Snapshot();
 
-    public async Task<IReadOnlyList<XRayDatagram>> WaitForAsync(Func<IReadOnlyList<XRayDatagram>, bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (condition(_datagrams))
-                {
-                    return [.. _datagrams];
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"X-Ray datagrams did not arrive within {timeout}; got:\n{string.Join("\n", Datagrams.Select(d => d.Body))}");
-            }
-        }
-    }
+    public Task<IReadOnlyList<XRayDatagram>> WaitForAsync(Func<IReadOnlyList<XRayDatagram>, bool> condition, TimeSpan timeout) =>
+        _datagrams.WaitForAsync(condition, timeout, seen =>
+            $"X-Ray datagrams did not arrive within {timeout}; got:\n{string.Join("\n", seen.Select(d => d.Body))}");
 
     private async Task ReceiveLoopAsync()
     {
@@ -87,15 +60,7 @@ public sealed class FakeXRayDaemon : IAsyncDisposable
             var datagram = newline < 0
                 ? new XRayDatagram(result.Buffer.Length, text, "")
                 : new XRayDatagram(result.Buffer.Length, text[..newline], text[(newline + 1)..]);
-            TaskCompletionSource signal;
-            lock (_gate)
-            {
-                _datagrams.Add(datagram);
-                signal = _changed;
-                _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            signal.TrySetResult();
+            _datagrams.Add(datagram);
         }
     }
 

@@ -1,3 +1,4 @@
+using Cruddur.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -12,24 +13,16 @@ namespace Cruddur.Tests.Fakes;
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly object _gate = new();
-    private readonly List<ReceivedSpan> _spans = [];
-    private readonly List<IReadOnlyDictionary<string, string>> _traceRequestHeaders = [];
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly Observed<ReceivedSpan> _spans = new();
+    private readonly Observed<IReadOnlyDictionary<string, string>> _traceRequestHeaders = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
     public string Endpoint { get; private set; } = "";
 
-    public IReadOnlyList<ReceivedSpan> Spans
-    {
-        get { lock (_gate) return [.. _spans]; }
-    }
+    public IReadOnlyList<ReceivedSpan> Spans => _spans.Snapshot();
 
-    public IReadOnlyList<IReadOnlyDictionary<string, string>> TraceRequestHeaders
-    {
-        get { lock (_gate) return [.. _traceRequestHeaders]; }
-    }
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> TraceRequestHeaders => _traceRequestHeaders.Snapshot();
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -57,50 +50,15 @@ public sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds over the spans received so far.</summary>
-    public async Task<IReadOnlyList<ReceivedSpan>> WaitForAsync(Func<IReadOnlyList<ReceivedSpan>, bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (condition(_spans))
-                {
-                    return [.. _spans];
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException(
-                    $"OTLP receiver: condition not met within {timeout}. Received:{Environment.NewLine}" +
-                    string.Join(Environment.NewLine, Spans));
-            }
-        }
-    }
+    public Task<IReadOnlyList<ReceivedSpan>> WaitForAsync(Func<IReadOnlyList<ReceivedSpan>, bool> condition, TimeSpan timeout) =>
+        _spans.WaitForAsync(condition, timeout, seen =>
+            $"OTLP receiver: condition not met within {timeout}. Received:{Environment.NewLine}{string.Join(Environment.NewLine, seen)}");
 
     private void Add(List<ReceivedSpan> spans, Dictionary<string, string> headers)
     {
-        TaskCompletionSource signal;
-        lock (_gate)
-        {
-            _spans.AddRange(spans);
-            _traceRequestHeaders.Add(headers);
-            signal = _changed;
-            _changed = NewSignal();
-        }
-
-        signal.TrySetResult();
+        _traceRequestHeaders.Add(headers);
+        _spans.AddRange(spans);
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -21,9 +20,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     ];
 
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly object _gate = new();
-    private TaskCompletionSource _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Observed<string> _lines = new();
 
     private ServiceProcess(string name, Process process)
     {
@@ -35,7 +32,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
-    public string Output => string.Join(Environment.NewLine, _lines);
+    public string Output => string.Join(Environment.NewLine, _lines.Snapshot());
 
     /// <summary>Starts a built project of this repository (<c>dotnet Project.dll</c> in its output folder).</summary>
     public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string?> environment)
@@ -89,33 +86,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Waits for an output line containing <paramref name="text"/>; fails fast if the process exits.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
+        await _lines.WaitForAsync(
+            lines => lines.Any(l => l.Contains(text, StringComparison.Ordinal)) || _process.HasExited,
+            timeout,
+            _ => $"{Name} did not print '{text}' within {timeout}:\n{Output}");
+        if (!Output.Contains(text, StringComparison.Ordinal))
         {
-            Task added;
-            lock (_gate)
-            {
-                if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
-                {
-                    return;
-                }
-
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before printing '{text}':\n{Output}");
-                }
-
-                added = _lineAdded.Task;
-            }
-
-            try
-            {
-                await added.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"{Name} did not print '{text}' within {timeout}:\n{Output}");
-            }
+            throw new InvalidOperationException($"{Name} exited ({_process.ExitCode}) before printing '{text}':\n{Output}");
         }
     }
 
@@ -158,19 +135,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     private void Add(string? line)
     {
-        TaskCompletionSource signal;
-        lock (_gate)
+        if (line is null)
         {
-            if (line is not null)
-            {
-                _lines.Enqueue(line);
-            }
-
-            signal = _lineAdded;
-            _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _lines.Poke(); // the process exited: wake waiters so they fail fast
         }
-
-        signal.TrySetResult();
+        else
+        {
+            _lines.Add(line);
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
+using Cruddur.Tests.Fakes;
 
 namespace Cruddur.Bench.FakeSinks;
 
@@ -16,7 +15,7 @@ public static class OtlpMetricsDecoder
     public static List<SinkMetricPoint> Decode(ReadOnlySpan<byte> request, string metricPrefix)
     {
         var points = new List<SinkMetricPoint>();
-        var reader = new ProtoReader(request);
+        var reader = new ProtobufReader(request);
         while (reader.TryReadTag(out var field, out var wire))
         {
             if (field == 1 && wire == 2) ResourceMetrics(reader.ReadBytes(), metricPrefix, points);
@@ -31,12 +30,12 @@ public static class OtlpMetricsDecoder
         var service = "";
         // The resource comes first on the wire (field 1), but do not rely on it: collect scope bodies first.
         var scopes = new List<byte[]>();
-        var reader = new ProtoReader(bytes);
+        var reader = new ProtobufReader(bytes);
         while (reader.TryReadTag(out var field, out var wire))
         {
             if (field == 1 && wire == 2)
             {
-                var resource = new ProtoReader(reader.ReadBytes());
+                var resource = new ProtobufReader(reader.ReadBytes());
                 while (resource.TryReadTag(out var f, out var w))
                 {
                     if (f == 1 && w == 2)
@@ -53,7 +52,7 @@ public static class OtlpMetricsDecoder
 
         foreach (var scope in scopes)
         {
-            var scopeReader = new ProtoReader(scope);
+            var scopeReader = new ProtobufReader(scope);
             while (scopeReader.TryReadTag(out var f, out var w))
             {
                 if (f == 2 && w == 2) Metric(scopeReader.ReadBytes(), service, prefix, points);
@@ -64,7 +63,7 @@ public static class OtlpMetricsDecoder
 
     private static void Metric(ReadOnlySpan<byte> bytes, string service, string prefix, List<SinkMetricPoint> points)
     {
-        var reader = new ProtoReader(bytes);
+        var reader = new ProtobufReader(bytes);
         string? name = null;
         while (reader.TryReadTag(out var field, out var wire))
         {
@@ -79,7 +78,7 @@ public static class OtlpMetricsDecoder
                 var body = reader.ReadBytes();
                 var cumulative = field == 5;
                 var dataPoints = new List<byte[]>();
-                var r = new ProtoReader(body);
+                var r = new ProtobufReader(body);
                 while (r.TryReadTag(out var f, out var w))
                 {
                     if (f == 1 && w == 2) dataPoints.Add(r.ReadBytes().ToArray());
@@ -97,7 +96,7 @@ public static class OtlpMetricsDecoder
     {
         string sink = "", reason = "";
         double value = 0;
-        var reader = new ProtoReader(bytes);
+        var reader = new ProtobufReader(bytes);
         while (reader.TryReadTag(out var field, out var wire))
         {
             if (field == 7 && wire == 2)
@@ -118,13 +117,13 @@ public static class OtlpMetricsDecoder
     private static (string Key, string Value) KeyValue(ReadOnlySpan<byte> bytes)
     {
         string key = "", value = "";
-        var reader = new ProtoReader(bytes);
+        var reader = new ProtobufReader(bytes);
         while (reader.TryReadTag(out var field, out var wire))
         {
             if (field == 1 && wire == 2) key = reader.ReadString();
             else if (field == 2 && wire == 2)
             {
-                var any = new ProtoReader(reader.ReadBytes());
+                var any = new ProtobufReader(reader.ReadBytes());
                 while (any.TryReadTag(out var f, out var w))
                 {
                     if (f == 1 && w == 2) value = any.ReadString();
@@ -136,68 +135,5 @@ public static class OtlpMetricsDecoder
         }
 
         return (key, value);
-    }
-}
-
-/// <summary>Protobuf wire-format reading: varint, fixed64, fixed32, length-delimited.</summary>
-internal ref struct ProtoReader(ReadOnlySpan<byte> buffer)
-{
-    private readonly ReadOnlySpan<byte> _buffer = buffer;
-    private int _position;
-
-    public bool TryReadTag(out int field, out int wireType)
-    {
-        if (_position >= _buffer.Length)
-        {
-            field = wireType = 0;
-            return false;
-        }
-
-        var tag = ReadVarint();
-        field = (int)(tag >> 3);
-        wireType = (int)(tag & 7);
-        return true;
-    }
-
-    public ulong ReadVarint()
-    {
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            var b = _buffer[_position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return result;
-        }
-
-        throw new FormatException("varint too long");
-    }
-
-    public ulong ReadFixed64()
-    {
-        var value = BinaryPrimitives.ReadUInt64LittleEndian(_buffer.Slice(_position, 8));
-        _position += 8;
-        return value;
-    }
-
-    public ReadOnlySpan<byte> ReadBytes()
-    {
-        var length = checked((int)ReadVarint());
-        var bytes = _buffer.Slice(_position, length);
-        _position += length;
-        return bytes;
-    }
-
-    public string ReadString() => Encoding.UTF8.GetString(ReadBytes());
-
-    public void Skip(int wireType)
-    {
-        switch (wireType)
-        {
-            case 0: ReadVarint(); break;
-            case 1: _position += 8; break;
-            case 2: ReadBytes(); break;
-            case 5: _position += 4; break;
-            default: throw new FormatException($"unsupported wire type {wireType}");
-        }
     }
 }
