@@ -33,6 +33,10 @@ public static class CruddurTelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        // Every OpenTelemetry LogRecord carries its trace and span id already; the host's default
+        // ActivityTrackingOptions would add the same ids again as a scope object on every log call.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
+
         // X-Ray: root trace ids it accepts (always, so a silo exporting X-Ray can use the gateway's ids), and
         // X-Amzn-Trace-Id read/written next to traceparent (runtime propagator: hosting, HttpClient).
         XRayTraceIdGenerator.Install();
