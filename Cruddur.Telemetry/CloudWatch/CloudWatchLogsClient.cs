@@ -45,7 +45,15 @@ internal sealed class CloudWatchLogsClient : IDisposable
 
     public static byte[] PutLogEventsBody(string group, string stream, IReadOnlyList<CloudWatchLogEvent> events)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        // Sized once for the whole batch (messages are JSON, so escaping adds roughly a fifth), instead of doubling
+        // its way up to ~1 MB on the large object heap.
+        long estimate = 1024 + group.Length + stream.Length;
+        foreach (var e in events)
+        {
+            estimate += (e.Utf8Bytes * 5L / 4) + 48;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(estimate, 4L * CloudWatchLimits.MaxBatchBytes));
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
