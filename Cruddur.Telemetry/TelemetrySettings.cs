@@ -28,7 +28,14 @@ public sealed class TelemetrySettings
     };
 
     /// <summary>The Honeycomb traces URL. An endpoint set in code is used verbatim by the OTLP exporter.</summary>
-    public Uri HoneycombTracesEndpoint => new(HoneycombEndpoint.TrimEnd('/') + "/v1/traces");
+    public Uri HoneycombTracesEndpoint
+    {
+        get
+        {
+            var endpoint = HoneycombEndpoint.TrimEnd('/');
+            return new(endpoint.EndsWith("/v1/traces", StringComparison.OrdinalIgnoreCase) ? endpoint : endpoint + "/v1/traces");
+        }
+    }
 
     internal static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -1,3 +1,5 @@
+using Cruddur.Telemetry;
+
 namespace Cruddur.Gateway.Hosting;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace Cruddur.Gateway.Hosting;
 /// </summary>
 public sealed partial class AccessLogMiddleware(RequestDelegate next, ILogger<AccessLogMiddleware> logger, TimeProvider time)
 {
+    /// <summary>Query values such as <c>?access_token=…</c> are masked before the line reaches any log sink.</summary>
+    private static readonly SecretScrubber Scrubber = new();
+
     public async Task InvokeAsync(HttpContext context)
     {
         var started = time.GetTimestamp();
@@ -22,7 +27,9 @@ public sealed partial class AccessLogMiddleware(RequestDelegate next, ILogger<Ac
                 context.Connection.RemoteIpAddress?.ToString() ?? "-",
                 request.Method,
                 request.Scheme,
-                $"{request.PathBase}{request.Path}{request.QueryString}",
+                request.QueryString.HasValue
+                    ? $"{request.PathBase}{request.Path}{Scrubber.ScrubQueryString(request.QueryString.Value!)}"
+                    : $"{request.PathBase}{request.Path}",
                 context.Response.StatusCode,
                 Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 3));
         }

@@ -115,6 +115,11 @@ public sealed class CloudWatchLogsExporterOptions
         {
             yield return "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION";
         }
+        else if (Endpoint is null && !Region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            // It becomes part of the host name logs.{region}.amazonaws.com.
+            yield return $"AWS region '{Region}' is not a region name (like us-east-1)";
+        }
 
         if (MaxQueueSize < 1)
         {

@@ -24,7 +24,7 @@ public sealed class RollbarOptions
     /// <summary>Log records at or above this level are reported (with their exception, when they carry one).</summary>
     public LogLevel MinimumLevel { get; set; } = LogLevel.Error;
 
-    /// <summary>Keys scrubbed in addition to <see cref="RollbarScrubber.DefaultFields"/> (case-insensitive).</summary>
+    /// <summary>Keys scrubbed in addition to <see cref="SecretScrubber.DefaultFields"/> (case-insensitive).</summary>
     public IList<string> ScrubFields { get; } = new List<string>();
 
     /// <summary>Items waiting to be sent; when full the oldest is dropped and counted.</summary>

@@ -15,9 +15,9 @@ internal sealed class RollbarPayloadBuilder(RollbarOptions options, string? serv
     private static readonly string NotifierVersion =
         typeof(RollbarPayloadBuilder).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
-    private readonly RollbarScrubber _scrubber = new(options.ScrubFields);
+    private readonly SecretScrubber _scrubber = new(options.ScrubFields);
 
-    public RollbarScrubber Scrubber => _scrubber;
+    public SecretScrubber Scrubber => _scrubber;
 
     public JsonObject Build(RollbarOccurrence occurrence)
     {

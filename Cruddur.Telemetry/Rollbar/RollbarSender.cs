@@ -294,7 +294,7 @@ internal sealed class RollbarSender : IAsyncDisposable
             detail = detail.Length > 500 ? detail[..500] : detail;
             if (!string.IsNullOrEmpty(_options.AccessToken))
             {
-                detail = detail.Replace(_options.AccessToken, RollbarScrubber.Mask, StringComparison.Ordinal);
+                detail = detail.Replace(_options.AccessToken, SecretScrubber.Mask, StringComparison.Ordinal);
             }
         }
         catch (Exception)
@@ -327,7 +327,7 @@ internal sealed class RollbarSender : IAsyncDisposable
             return body;
         }
 
-        var text = System.Text.Encoding.UTF8.GetString(body).Replace(_options.AccessToken, RollbarScrubber.Mask, StringComparison.Ordinal);
+        var text = System.Text.Encoding.UTF8.GetString(body).Replace(_options.AccessToken, SecretScrubber.Mask, StringComparison.Ordinal);
         return System.Text.Encoding.UTF8.GetBytes(text);
     }
 

@@ -74,7 +74,7 @@ public sealed class CloudWatchHostTests(ITestOutputHelper output) : IAsyncLifeti
             // The app's HttpClient instrumentation lives in this process too, so the caller's trace is set as the
             // ambient parent (its client span then sends a traceparent of this trace).
             using var caller = new Activity("caller").SetParentId(ActivityTraceId.CreateFromString(traceId), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start();
-            using var response = await http.GetAsync("/api/health-check?probe=1");
+            using var response = await http.GetAsync("/api/health-check?probe=1&access_token=canary-in-query");
             Assert.Equal(200, (int)response.StatusCode);
         }
 
@@ -89,7 +89,9 @@ public sealed class CloudWatchHostTests(ITestOutputHelper output) : IAsyncLifeti
         var events = _fake.StoredMessages.Select(m => JsonDocument.Parse(m).RootElement).ToList();
         var access = Assert.Single(events, e => e.GetProperty("category").GetString() == typeof(AccessLogMiddleware).FullName);
         Assert.Equal(traceId, access.GetProperty("trace_id").GetString());
-        Assert.Equal("/api/health-check?probe=1", access.GetProperty("state").GetProperty("PathAndQuery").GetString());
+        // Query secrets are masked before the line reaches any sink.
+        Assert.Equal("/api/health-check?probe=1&access_token=***", access.GetProperty("state").GetProperty("PathAndQuery").GetString());
+        Assert.DoesNotContain(_fake.StoredMessages, m => m.Contains("canary-in-query", StringComparison.Ordinal));
         Assert.Equal(200, access.GetProperty("state").GetProperty("StatusCode").GetInt32());
         Assert.Contains(_fake.Requests, r => r.Operation == "PutLogEvents");
 

@@ -39,6 +39,7 @@ public class CloudWatchOptionsTests
         Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "cruddur")).Problems(), p => p.Contains("AWS_REGION", StringComparison.Ordinal));
         Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "bad:name"), ("AWS_REGION", "us-east-1")).Problems(), p => p.Contains("bad:name", StringComparison.Ordinal));
         Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us-east-1"), ("AWS_ENDPOINT_URL", "not a url")).Problems(), p => p.Contains("not a url", StringComparison.Ordinal));
+        Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us east-1")).Problems(), p => p.Contains("us east-1", StringComparison.Ordinal));
         Assert.Empty(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us-east-1")).Problems());
     }
 

@@ -1,3 +1,4 @@
+using Cruddur.Telemetry;
 using System.Text.Json.Nodes;
 using Cruddur.Telemetry.Rollbar;
 using static Cruddur.Tests.Telemetry.Rollbar.RollbarTestSupport;
@@ -72,15 +73,15 @@ public sealed class RollbarScrubbingTests
         }
 
         var r = payload["data"]!["request"]!;
-        Assert.Equal(RollbarScrubber.Mask, r["headers"]![key]!.GetValue<string>());
+        Assert.Equal(SecretScrubber.Mask, r["headers"]![key]!.GetValue<string>());
         Assert.Equal("application/json", r["headers"]!["Accept"]!.GetValue<string>());
-        Assert.Equal(RollbarScrubber.Mask, r["GET"]![key]!.GetValue<string>());
+        Assert.Equal(SecretScrubber.Mask, r["GET"]![key]!.GetValue<string>());
         Assert.Equal("2", r["GET"]!["page"]!.GetValue<string>());
         Assert.Contains($"{Uri.EscapeDataString(key)}=***", r["query_string"]!.GetValue<string>());
         Assert.Contains($"{Uri.EscapeDataString(key)}=***", r["url"]!.GetValue<string>());
         var body = JsonNode.Parse(r["body"]!.GetValue<string>())!;
-        Assert.Equal(RollbarScrubber.Mask, body[key]!.GetValue<string>());
-        Assert.Equal(RollbarScrubber.Mask, body["nested"]![0]!["deeper"]![key]!.GetValue<string>());
+        Assert.Equal(SecretScrubber.Mask, body[key]!.GetValue<string>());
+        Assert.Equal(SecretScrubber.Mask, body["nested"]![0]!["deeper"]![key]!.GetValue<string>());
         Assert.Equal("worf", body["handle"]!.GetValue<string>());
     }
 
@@ -89,10 +90,10 @@ public sealed class RollbarScrubbingTests
     public void Listed_key_is_scrubbed_in_custom_data_and_form_bodies(string key)
     {
         var value = Canary(key);
-        var scrubber = new RollbarScrubber();
+        var scrubber = new SecretScrubber();
         var node = new JsonObject { ["custom"] = new JsonObject { [key] = value, ["ok"] = "kept" } };
         scrubber.Scrub(node);
-        Assert.Equal(RollbarScrubber.Mask, node["custom"]![key]!.GetValue<string>());
+        Assert.Equal(SecretScrubber.Mask, node["custom"]![key]!.GetValue<string>());
         Assert.Equal("kept", node["custom"]!["ok"]!.GetValue<string>());
 
         var form = scrubber.ScrubBody($"a=1&{key}={value}");
@@ -135,7 +136,7 @@ public sealed class RollbarScrubbingTests
     [Fact]
     public void Unlisted_keys_and_non_secret_values_are_kept()
     {
-        var scrubber = new RollbarScrubber();
+        var scrubber = new SecretScrubber();
         Assert.False(scrubber.IsSensitive("handle"));
         Assert.False(scrubber.IsSensitive("trace_id"));
         Assert.False(scrubber.IsSensitive("user-agent"));

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Cruddur.Telemetry.Rollbar;
+namespace Cruddur.Telemetry;
 
 /// <summary>
 /// Replaces secret values with <see cref="Mask"/>. Keys match case-insensitively and ignoring <c>-</c> and <c>_</c>
@@ -10,7 +10,7 @@ namespace Cruddur.Telemetry.Rollbar;
 /// <c>secret</c> or <c>token</c> are scrubbed too, since a false positive costs nothing and a leak costs a rotation.
 /// Works recursively over JSON nodes, header dictionaries, query strings, URLs and JSON or form bodies.
 /// </summary>
-public sealed class RollbarScrubber
+public sealed class SecretScrubber
 {
     public const string Mask = "***";
 
@@ -27,7 +27,7 @@ public sealed class RollbarScrubber
 
     private readonly HashSet<string> _fields;
 
-    public RollbarScrubber(IEnumerable<string>? extraFields = null)
+    public SecretScrubber(IEnumerable<string>? extraFields = null)
     {
         _fields = new HashSet<string>(DefaultFields.Concat(extraFields ?? []).Select(Normalize), StringComparer.Ordinal);
     }
@@ -85,7 +85,8 @@ public sealed class RollbarScrubber
         var result = new JsonObject();
         foreach (var (name, value) in headers)
         {
-            result[name] = IsSensitive(name) ? Mask : value;
+            // URL-valued headers (Referer, X-Original-URL, ...) can carry ?access_token=… in their query.
+            result[name] = IsSensitive(name) ? Mask : value.Contains('?') ? ScrubUrl(value) : value;
         }
 
         return result;
