@@ -84,6 +84,13 @@ public sealed class XRayExporter : BaseExporter<Activity>
                 }
             }
 
+            if (_options.DropTraceIdsXRayRefuses && !XRayTraceIdGenerator.IsAcceptedByXRay(activity.TraceId, _options.Time.GetUtcNow()))
+            {
+                Metrics.AddDropped("invalid_trace_id");
+                SinkDiagnostics.ReportOnce(SinkName, "invalid_trace_id", $"trace {activity.TraceId} does not start with a recent epoch second, so X-Ray would refuse it (a traceparent from a caller that does not use X-Ray-style ids?); such spans are dropped and counted.");
+                return true;
+            }
+
             if (!_writer.TryWrite(activity, out var datagram, out var level))
             {
                 Metrics.AddDropped("too_large");

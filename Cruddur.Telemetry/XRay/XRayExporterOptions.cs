@@ -45,6 +45,16 @@ public sealed class XRayExporterOptions
 
     public int MaxDatagramBytes { get; set; } = DefaultMaxDatagramBytes;
 
+    /// <summary>
+    /// Drop (and count as <c>invalid_trace_id</c>) spans whose trace id X-Ray would refuse: its first 8 hex digits are
+    /// the epoch second of the trace, which must not be older than 30 days or more than 5 minutes ahead. Ids this
+    /// service creates always pass; a random id from a foreign <c>traceparent</c> usually does not.
+    /// </summary>
+    public bool DropTraceIdsXRayRefuses { get; set; } = true;
+
+    /// <summary>The clock for that check.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Batch settings; the defaults honour OTEL_BSP_* like the SDK's own exporters.</summary>
     public BatchExportProcessorOptions<Activity> BatchExportProcessorOptions { get; set; } = new BatchExportActivityProcessorOptions();
 

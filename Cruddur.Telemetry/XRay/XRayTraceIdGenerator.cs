@@ -24,4 +24,15 @@ public static class XRayTraceIdGenerator
         RandomNumberGenerator.Fill(bytes[4..]);
         return ActivityTraceId.CreateFromBytes(bytes);
     }
+
+    /// <summary>X-Ray refuses a trace whose epoch prefix is more than 30 days old or more than 5 minutes ahead.</summary>
+    public static bool IsAcceptedByXRay(ActivityTraceId traceId, DateTimeOffset now)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        traceId.CopyTo(bytes);
+        var epochSeconds = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
+
+        var started = DateTimeOffset.FromUnixTimeSeconds(epochSeconds);
+        return started >= now.AddDays(-30) && started <= now.AddMinutes(5);
+    }
 }

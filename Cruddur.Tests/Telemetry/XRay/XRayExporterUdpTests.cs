@@ -97,6 +97,35 @@ public sealed class XRayExporterUdpTests : IDisposable
     }
 
     [Fact]
+    public async Task Spans_of_a_trace_xray_would_refuse_are_dropped_and_counted()
+    {
+        var now = new DateTimeOffset(2026, 11, 28, 14, 0, 0, TimeSpan.Zero);
+        var metrics = new SinkMetrics("xray-trace-age-test");
+        using var exporter = new XRayExporter(XRayTestSpans.Options(o =>
+        {
+            o.DaemonAddress = $"127.0.0.1:{Port}";
+            o.DropTraceIdsXRayRefuses = true;
+            o.Time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
+        }), metrics, XRayTestSpans.Resource);
+
+        // The fixture's trace started in 2011 (4efaaf4d…): X-Ray refuses it, so it is not sent.
+        var stale = XRayTestSpans.Span("mock-data", ActivityKind.Internal);
+        Assert.Equal(ExportResult.Success, exporter.Export(new Batch<Activity>([stale], 1)));
+        Assert.Equal((0L, 1L), (metrics.Exported, metrics.Dropped));
+
+        // A trace id made by our generator at that moment passes and arrives.
+        var fresh = XRayTraceIdGenerator.NewTraceId(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
+        var current = XRayTestSpans.Source.CreateActivity("mock-data", ActivityKind.Internal,
+            new ActivityContext(fresh, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true))!;
+        current.Start();
+        current.Stop();
+        Assert.Equal(ExportResult.Success, exporter.Export(new Batch<Activity>([current], 1)));
+        Assert.Equal((1L, 1L), (metrics.Exported, metrics.Dropped));
+        var datagram = Encoding.UTF8.GetString(await ReceiveAsync());
+        Assert.Contains(TraceIds.ToXRay(fresh), datagram, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Spans_sent_to_a_closed_daemon_port_are_counted_as_dropped_not_exported()
     {
         int closedPort;
