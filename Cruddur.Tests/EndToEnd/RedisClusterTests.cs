@@ -52,6 +52,8 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         (await http.SendAsync(traced)).EnsureSuccessStatusCode();
         var spans = await receiver.WaitForAsync(
             all => all.Any(s => s.TraceId == traceId && s.Name == "home-activities-mock-data")
+                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-silo" && s.Kind == ReceivedSpan.KindServer)
+                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindClient)
                 && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindServer),
             TimeSpan.FromSeconds(60));
         var grainServer = Assert.Single(spans, s => s.TraceId == traceId && s.ServiceName == "cruddur-silo" && s.Kind == ReceivedSpan.KindServer);

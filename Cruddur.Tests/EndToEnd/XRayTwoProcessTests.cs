@@ -47,8 +47,12 @@ public sealed class XRayTwoProcessTests(ITestOutputHelper output)
         var epoch = long.Parse(traceId.ToHexString()[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         Assert.InRange(epoch, before - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
+        // All four spans of the trace: each process's batches arrive on their own schedule (the silo's server span
+        // ends after mock-data and may come in a later batch).
         var otlp = (await receiver.WaitForAsync(
                 all => all.Any(s => s.TraceId == traceId.ToHexString() && s.Name == "mock-data")
+                       && all.Any(s => s.TraceId == traceId.ToHexString() && s.ServiceName == "cruddur-silo" && s.Kind == ReceivedSpan.KindServer)
+                       && all.Any(s => s.TraceId == traceId.ToHexString() && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindClient)
                        && all.Any(s => s.TraceId == traceId.ToHexString() && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindServer),
                 TimeSpan.FromSeconds(60)))
             .Where(s => s.TraceId == traceId.ToHexString())
