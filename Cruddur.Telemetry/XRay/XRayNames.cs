@@ -9,6 +9,23 @@ public static class XRayNames
     public const string FallbackName = "span";
 
     /// <summary>
+    /// The segment (service-map node) name, used alike by the exporter and by the sampler's ServiceName match:
+    /// AWS_XRAY_TRACING_NAME, else the request host when it matches the AWS_XRAY_URL wildcard pattern (the
+    /// original's dynamic naming), else service.name; sanitised.
+    /// </summary>
+    public static string SegmentName(string? tracingName, string? dynamicNamingPattern, string? host, string serviceName)
+    {
+        if (tracingName is not null)
+        {
+            return Sanitize(tracingName);
+        }
+
+        return dynamicNamingPattern is not null && host is not null && XRayWildcard.IsMatch(dynamicNamingPattern, host)
+            ? Sanitize(host)
+            : Sanitize(serviceName);
+    }
+
+    /// <summary>
     /// Keeps Unicode letters, numbers, space separators and <c>_ . : / % &amp; # = + - @</c> (the segment schema's
     /// set; the backslash the prose allows is not in the schema, so it goes), at most 200 characters; empty → "span".
     /// </summary>

@@ -25,12 +25,14 @@ public sealed class XRaySampler : Sampler
     private readonly RuleState[] _rules;
     private readonly string _serviceName;
     private readonly string? _dynamicNamingPattern;
+    private readonly string? _tracingName;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
 
     public XRaySampler(IReadOnlyList<XRaySamplingRule> rules, string serviceName, TimeProvider? time = null,
-        Func<double>? random = null, string? dynamicNamingPattern = null)
+        Func<double>? random = null, string? dynamicNamingPattern = null, string? tracingName = null)
     {
+        _tracingName = tracingName;
         _rules = [.. rules.Select(r => new RuleState(r))];
         _serviceName = serviceName;
         _dynamicNamingPattern = dynamicNamingPattern;
@@ -77,9 +79,7 @@ public sealed class XRaySampler : Sampler
             }
         }
 
-        var serviceName = _dynamicNamingPattern is not null && host is not null && XRayWildcard.IsMatch(_dynamicNamingPattern, host)
-            ? host
-            : _serviceName;
+        var serviceName = XRayNames.SegmentName(_tracingName, _dynamicNamingPattern, host, _serviceName);
         foreach (var state in _rules)
         {
             if (state.Rule.Matches(serviceName, null, host, method, path))

@@ -40,9 +40,10 @@ public static class XRaySamplerExtensions
             return builder;
         }
 
-        var name = TelemetrySettings.NonEmpty(configuration["AWS_XRAY_TRACING_NAME"]) ?? serviceName;
-        var pattern = TelemetrySettings.NonEmpty(configuration["AWS_XRAY_URL"]);
-        return builder.SetSampler(sp => new XRaySampler(rules, name, sp.GetService<TimeProvider>(), dynamicNamingPattern: pattern));
+        // The same naming settings the exporter binds, so rules match the names segments are sent under.
+        var naming = new XRayExporterOptions().Bind(configuration);
+        return builder.SetSampler(sp => new XRaySampler(rules, serviceName, sp.GetService<TimeProvider>(),
+            dynamicNamingPattern: naming.DynamicNamingPattern, tracingName: naming.TracingName));
     }
 
     internal static string? FindRulesFile(string path, string? contentRoot)

@@ -232,20 +232,8 @@ internal sealed class XRaySegmentWriter
         w.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
-    private string SegmentName(string? host)
-    {
-        if (_fixedName is not null)
-        {
-            return _fixedName;
-        }
-
-        if (_options.DynamicNamingPattern is { } pattern && host is not null && XRayWildcard.IsMatch(pattern, host))
-        {
-            return XRayNames.Sanitize(host);
-        }
-
-        return _serviceName;
-    }
+    private string SegmentName(string? host) =>
+        _fixedName ?? XRayNames.SegmentName(null, _options.DynamicNamingPattern, host, _serviceName);
 
     private static string SubsegmentName(Activity activity, in HttpFacts http)
     {

@@ -183,6 +183,25 @@ public class XRaySamplerTests
         Assert.Null(XRaySamplerExtensions.FindRulesFile("aws/json/missing.json", directory.FullName));
     }
 
+    [Fact]
+    public void Rules_match_the_segment_name_the_exporter_uses_tracing_name_then_dynamic_host_then_service()
+    {
+        var time = new FakeTimeProvider(SecondStart);
+        // Three names, three distinct decisions: a wrong precedence shows as a wrong decision.
+        XRaySamplingRule[] rules = [new("by-name", 1, 1.0, 0, ServiceName: "fixed-name"), new("host", 2, 0.0, 0, ServiceName: "localhost"), new("rest", 3, 1.0, 0)];
+
+        // AWS_XRAY_TRACING_NAME wins even when the host matches AWS_XRAY_URL (as in XRayNames.SegmentName).
+        var named = new XRaySampler(rules, "cruddur-gateway", time, () => 0.5, dynamicNamingPattern: "local*", tracingName: "fixed-name");
+        Assert.True(IsSampled(named.ShouldSample(Root("GET", "/api/activities/home"))));
+        Assert.Equal("fixed-name", XRayNames.SegmentName("fixed-name", "local*", "localhost", "cruddur-gateway"));
+
+        // Without it, a matching host names the segment; otherwise service.name does.
+        var dynamic = new XRaySampler(rules, "cruddur-gateway", time, () => 0.5, dynamicNamingPattern: "local*");
+        Assert.False(IsSampled(dynamic.ShouldSample(Root("GET", "/api/activities/home"))));
+        var plain = new XRaySampler(rules, "cruddur-gateway", time, () => 0.5);
+        Assert.True(IsSampled(plain.ShouldSample(Root("GET", "/api/activities/home"))));
+    }
+
     private static bool IsSampled(SamplingResult result) => result.Decision == SamplingDecision.RecordAndSample;
 
     private static SamplingParameters Root(string method, string path) => new(
