@@ -25,7 +25,7 @@ public sealed class HoneycombExportTests
 
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/activities/@andrewbrown");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("traceparent", TestTrace.TraceParent(traceId));
         (await http.SendAsync(request)).EnsureSuccessStatusCode();
 
         bool WholeTrace(IReadOnlyList<ReceivedSpan> spans) =>

@@ -48,13 +48,10 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
 
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var traced = new HttpRequestMessage(HttpMethod.Get, "/api/activities/home");
-        traced.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        traced.Headers.Add("traceparent", TestTrace.TraceParent(traceId));
         (await http.SendAsync(traced)).EnsureSuccessStatusCode();
         var spans = await receiver.WaitForAsync(
-            all => all.Any(s => s.TraceId == traceId && s.Name == "home-activities-mock-data")
-                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-silo" && s.Kind == ReceivedSpan.KindServer)
-                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindClient)
-                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindServer),
+            all => TestTrace.HasGrainRequest(all, traceId, "home-activities-mock-data"),
             TimeSpan.FromSeconds(60));
         var grainServer = Assert.Single(spans, s => s.TraceId == traceId && s.ServiceName == "cruddur-silo" && s.Kind == ReceivedSpan.KindServer);
         var grainClient = Assert.Single(spans, s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindClient);

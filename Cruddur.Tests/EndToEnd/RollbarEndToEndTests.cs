@@ -60,7 +60,7 @@ public sealed class RollbarEndToEndTests
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using (var failing = WithSecrets(new HttpRequestMessage(HttpMethod.Get, $"/api/activities/@{FaultyHandle}"), bearer, cookie))
         {
-            failing.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            failing.Headers.Add("traceparent", TestTrace.TraceParent(traceId));
             using var response = await http.SendAsync(failing);
             var text = await response.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);

@@ -21,15 +21,12 @@ public sealed class TwoProcessTraceTests
 
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/activities/home");
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("traceparent", TestTrace.TraceParent(traceId));
         using var response = await http.SendAsync(request);
         Assert.Equal(200, (int)response.StatusCode);
 
         var spans = await receiver.WaitForAsync(
-            all => all.Any(s => s.TraceId == traceId && s.Name == "home-activities-mock-data")
-                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-silo" && s.Kind == ReceivedSpan.KindServer)
-                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindClient)
-                && all.Any(s => s.TraceId == traceId && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindServer),
+            all => TestTrace.HasGrainRequest(all, traceId, "home-activities-mock-data"),
             TimeSpan.FromSeconds(60));
         var trace = spans.Where(s => s.TraceId == traceId).ToList();
 

@@ -50,10 +50,7 @@ public sealed class XRayTwoProcessTests(ITestOutputHelper output)
         // All four spans of the trace: each process's batches arrive on their own schedule (the silo's server span
         // ends after mock-data and may come in a later batch).
         var otlp = (await receiver.WaitForAsync(
-                all => all.Any(s => s.TraceId == traceId.ToHexString() && s.Name == "mock-data")
-                       && all.Any(s => s.TraceId == traceId.ToHexString() && s.ServiceName == "cruddur-silo" && s.Kind == ReceivedSpan.KindServer)
-                       && all.Any(s => s.TraceId == traceId.ToHexString() && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindClient)
-                       && all.Any(s => s.TraceId == traceId.ToHexString() && s.ServiceName == "cruddur-gateway" && s.Kind == ReceivedSpan.KindServer),
+                all => TestTrace.HasGrainRequest(all, traceId.ToHexString(), "mock-data"),
                 TimeSpan.FromSeconds(60)))
             .Where(s => s.TraceId == traceId.ToHexString())
             .ToList();

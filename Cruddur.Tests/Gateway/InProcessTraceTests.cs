@@ -23,7 +23,7 @@ public sealed class InProcessTraceTests(ClusterFixture fixture)
 
         var traceId = ActivityTraceId.CreateRandom();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/activities/home");
-        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("traceparent", TestTrace.TraceParent(traceId));
         using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Cruddur.Tests.Fakes;
 using Cruddur.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -34,7 +35,7 @@ public sealed class CloudWatchProcessTests(MotoServer moto, ITestOutputHelper ou
             traceIds.Add(traceId);
             // The caller's trace, sent as traceparent (the cluster's HttpClient adds no trace headers of its own).
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/activities/home?n={i}");
-            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            request.Headers.Add("traceparent", TestTrace.TraceParent(traceId));
             using var response = await http.SendAsync(request);
             Assert.Equal(200, (int)response.StatusCode);
         }
