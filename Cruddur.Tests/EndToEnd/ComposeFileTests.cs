@@ -40,8 +40,9 @@ public sealed class ComposeFileTests
             Assert.Contains("ConnectionStrings__redis: redis:6379", section);
         }
 
-        Assert.Contains("4567", services["gateway"]);
-        Assert.Contains("udp", services["xray-daemon"]);
+        // The published ports themselves (ASPNETCORE_URLS also mentions 4567, so match the port mapping's lines).
+        Assert.Contains("- published: 4567\ntarget: 4567", services["gateway"]);
+        Assert.Contains("- protocol: udp\npublished: 2000\ntarget: 2000", services["xray-daemon"]);
         Assert.Contains("service_healthy", services["gateway"]);
         Assert.Contains("AWS_ACCESS_KEY_ID: marker-AWS_ACCESS_KEY_ID", services["xray-daemon"]);
     }
