@@ -72,11 +72,12 @@ app.Run(async context =>
         return;
     }
 
-    // Read the whole body (the client's cost is the same whatever we answer). Keep it only where it is looked at
-    // (OTLP metrics, CloudWatch): traces and logs are drained through a pooled buffer, to keep the fake cheap on a
-    // machine it shares with the service under test.
+    // Read the whole body (the client's cost is the same whatever we answer). Keep it only where it is decoded
+    // (OTLP metrics); everything else is drained through a pooled buffer, and CloudWatch's events are counted on the
+    // way through, to keep the fake cheap on a machine it shares with the service under test.
     var path = context.Request.Path.Value ?? "";
-    var keep = sink == "cloudwatch" || (sink == "otlp" && path.EndsWith("/v1/metrics", StringComparison.Ordinal));
+    var keep = sink == "otlp" && path.EndsWith("/v1/metrics", StringComparison.Ordinal);
+    var events = sink == "cloudwatch" ? new EventCounter() : null;
     using var body = new MemoryStream();
     long length = 0;
     if (keep)
@@ -90,7 +91,11 @@ app.Run(async context =>
         try
         {
             int read;
-            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0) length += read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                length += read;
+                events?.Scan(buffer.AsSpan(0, read));
+            }
         }
         finally
         {
@@ -116,7 +121,7 @@ app.Run(async context =>
             await Otlp(context, body, mode);
             break;
         case "cloudwatch":
-            await CloudWatch(context, body, mode);
+            await CloudWatch(context, events!, mode);
             break;
         case "rollbar":
             await Rollbar(context, body, mode);
@@ -155,7 +160,7 @@ async Task Otlp(HttpContext context, MemoryStream body, string mode)
     await context.Response.Body.FlushAsync();
 }
 
-async Task CloudWatch(HttpContext context, MemoryStream body, string mode)
+async Task CloudWatch(HttpContext context, EventCounter events, string mode)
 {
     var target = context.Request.Headers["X-Amz-Target"].ToString();
     var operation = target[(target.LastIndexOf('.') + 1)..];
@@ -179,18 +184,7 @@ async Task CloudWatch(HttpContext context, MemoryStream body, string mode)
 
     if (operation == "PutLogEvents")
     {
-        try
-        {
-            using var doc = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
-            if (doc.RootElement.TryGetProperty("logEvents", out var events) && events.ValueKind == JsonValueKind.Array)
-            {
-                stats.Add("cloudwatch.events", events.GetArrayLength());
-            }
-        }
-        catch (JsonException)
-        {
-            stats.Add("cloudwatch.bad_json");
-        }
+        stats.Add("cloudwatch.events", events.Count);
     }
 
     await context.Response.WriteAsync(operation == "DescribeLogStreams" ? """{"logStreams":[]}""" : "{}");
@@ -222,25 +216,11 @@ async Task Rollbar(HttpContext context, MemoryStream body, string mode)
 }
 
 // X-Ray: a UDP socket that counts and discards datagrams (unless refusing: then the port stays closed).
-UdpClient? udp = null;
+UdpDrain? udp = null;
 if (ports.TryGetValue("xray", out var xrayPort) && Mode("xray") != "refuse")
 {
-    udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, xrayPort));
-    udp.Client.ReceiveBufferSize = 4 * 1024 * 1024;
-    _ = Task.Run(async () =>
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                var datagram = await udp.ReceiveAsync(stopping);
-                stats.Add("xray.datagrams");
-                stats.Add("xray.bytes", datagram.Buffer.Length);
-            }
-            catch (OperationCanceledException) { break; }
-            catch (SocketException) { stats.Add("xray.socket_errors"); }
-        }
-    });
+    udp = new UdpDrain(xrayPort);
+    stats.Udp = udp;
 }
 
 await app.StartAsync();
@@ -253,6 +233,9 @@ internal sealed class Stats
 {
     private readonly ConcurrentDictionary<string, long> _counters = new();
     private readonly ConcurrentDictionary<(string Service, string Metric, string Sink, string Reason), double> _metrics = new();
+
+    /// <summary>The X-Ray receiver, whose counters live on its own thread.</summary>
+    public UdpDrain? Udp { get; set; }
 
     public void Add(string name, long count = 1) => _counters.AddOrUpdate(name, count, (_, v) => v + count);
 
@@ -273,7 +256,19 @@ internal sealed class Stats
             foreach (var sink in new[] { "otlp", "cloudwatch", "rollbar", "xray" }) json.WriteString(sink, mode(sink));
             json.WriteEndObject();
             json.WriteStartObject("counters");
-            foreach (var (name, value) in _counters.OrderBy(c => c.Key, StringComparer.Ordinal)) json.WriteNumber(name, value);
+            var counters = new SortedDictionary<string, long>(_counters, StringComparer.Ordinal);
+            if (Udp is { Datagrams: > 0 } udp)
+            {
+                counters["xray.datagrams"] = udp.Datagrams;
+                counters["xray.bytes"] = udp.Bytes;
+            }
+
+            if (Udp is { Errors: > 0 } failing)
+            {
+                counters["xray.socket_errors"] = failing.Errors;
+            }
+
+            foreach (var (name, value) in counters) json.WriteNumber(name, value);
             json.WriteEndObject();
             json.WriteStartArray("sinkMetrics");
             foreach (var (key, value) in _metrics.OrderBy(m => m.Key.ToString(), StringComparer.Ordinal))
