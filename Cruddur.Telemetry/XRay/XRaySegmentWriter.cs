@@ -47,10 +47,14 @@ internal sealed class XRaySegmentWriter
     private readonly Utf8JsonWriter _json;
 
     private string _serviceName;
+    private JsonEncodedText _encodedServiceName;
     private string? _serviceVersion;
     private string? _sdk;
     private string? _sdkVersion;
-    private KeyValuePair<string, object>[] _resourceAttributes = [];
+
+    // Resource attributes are the same on every segment: their names (and string values) are escaped once here,
+    // not transcoded and escaped again for every span.
+    private (JsonEncodedText Key, JsonEncodedText? Text, object Value)[] _resourceAttributes = [];
 
     public XRaySegmentWriter(XRayExporterOptions options, Resource? resource = null)
     {
@@ -58,6 +62,7 @@ internal sealed class XRaySegmentWriter
         _indexed = options.IndexedAttributes.ToFrozenSet(StringComparer.Ordinal);
         _fixedName = options.TracingName is { } tracingName ? XRayNames.Sanitize(tracingName) : null;
         _serviceName = XRayNames.Sanitize(options.ServiceName);
+        _encodedServiceName = JsonEncodedText.Encode(_serviceName, WriterOptions.Encoder);
         _json = new Utf8JsonWriter(_buffer, WriterOptions);
         if (resource is not null)
         {
@@ -80,7 +85,7 @@ internal sealed class XRaySegmentWriter
 
     public void SetResource(Resource resource)
     {
-        var attributes = new List<KeyValuePair<string, object>>();
+        var attributes = new List<(JsonEncodedText, JsonEncodedText?, object)>();
         string? serviceName = null, sdkName = null, sdkLanguage = null;
         foreach (var (key, value) in resource.Attributes)
         {
@@ -93,7 +98,10 @@ internal sealed class XRaySegmentWriter
                 case "telemetry.sdk.version": _sdkVersion = value as string; break;
             }
 
-            attributes.Add(new("otel.resource." + key, value));
+            attributes.Add((
+                JsonEncodedText.Encode("otel.resource." + key, WriterOptions.Encoder),
+                value is string text ? JsonEncodedText.Encode(text, WriterOptions.Encoder) : null,
+                value));
         }
 
         _resourceAttributes = [.. attributes];
@@ -107,6 +115,7 @@ internal sealed class XRaySegmentWriter
         }
 
         _sdk = sdkName is null ? null : sdkLanguage is null ? sdkName : $"{sdkName} for {sdkLanguage}";
+        _encodedServiceName = JsonEncodedText.Encode(_serviceName, WriterOptions.Encoder);
     }
 
     /// <summary>
@@ -142,12 +151,25 @@ internal sealed class XRaySegmentWriter
         var http = HttpFacts.From(activity);
 
         w.WriteStartObject();
-        w.WriteString("name"u8, isSegment ? SegmentName(http.Host) : SubsegmentName(activity, http));
-        w.WriteString("id"u8, activity.SpanId.ToHexString());
-        w.WriteString("trace_id"u8, TraceIds.ToXRay(activity.TraceId));
+        if (isSegment && _fixedName is null && _options.DynamicNamingPattern is null)
+        {
+            w.WriteString("name"u8, _encodedServiceName);
+        }
+        else
+        {
+            w.WriteString("name"u8, isSegment ? SegmentName(http.Host) : SubsegmentName(activity, http));
+        }
+
+        // Ids are hex: written straight as UTF-8, no strings.
+        Span<byte> id = stackalloc byte[TraceIds.XRayLength];
+        TraceIds.WriteHexUtf8(activity.SpanId, id);
+        w.WriteString("id"u8, id[..16]);
+        TraceIds.WriteXRayUtf8(activity.TraceId, id);
+        w.WriteString("trace_id"u8, id);
         if (activity.ParentSpanId != default)
         {
-            w.WriteString("parent_id"u8, activity.ParentSpanId.ToHexString());
+            TraceIds.WriteHexUtf8(activity.ParentSpanId, id);
+            w.WriteString("parent_id"u8, id[..16]);
         }
 
         var start = activity.StartTimeUtc.Ticks - DateTime.UnixEpoch.Ticks;
@@ -468,7 +490,7 @@ internal sealed class XRaySegmentWriter
 
         if (isSegment)
         {
-            foreach (var (key, value) in _resourceAttributes)
+            foreach (var (key, text, value) in _resourceAttributes)
             {
                 if (!open)
                 {
@@ -477,8 +499,15 @@ internal sealed class XRaySegmentWriter
                     open = true;
                 }
 
-                w.WritePropertyName(key);
-                WriteValue(w, value, maxString);
+                if (text is { } encoded && maxString == int.MaxValue)
+                {
+                    w.WriteString(key, encoded);
+                }
+                else
+                {
+                    w.WritePropertyName(key);
+                    WriteValue(w, value, maxString);
+                }
             }
         }
 
