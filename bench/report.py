@@ -115,7 +115,17 @@ def bench(runs_path, out_path, nproc, connections, threads, duration, rounds, fa
         p99 = f"{h['p99_ms']:.2f}" if h else "-"
         cpu = f"{s['silo_cpu_s']:.0f}/{s['gateway_cpu_s']:.0f}/{s['fake_cpu_s']:.0f}"
         print(f"{label:<28}{half:>30}{p99:>9}{s['silo_hwm_mb']:>13.0f}{s['gateway_hwm_mb']:>16.0f}{cpu:>21}")
-    print("\ntargets: (2) ≥ 0.85× and (3) ≥ 0.95× of (1) req/s; p99 ≤ 5 ms at half load; every process ≤ 250 MB")
+    memory = next((r for r in runs if r["kind"] == "memory"), None)
+    if memory:
+        chunks = [r for r in runs if r["kind"] == "memory_chunk"]
+        print(f"\nmemory, (2) all sinks at 100% after {memory['requests']} requests ({len(chunks)} × 30 s, both endpoints, "
+              f"{sum(r['non2xx'] + r['socket_errors'] for r in chunks)} failed): peak RSS silo {memory['silo_hwm_kb'] / 1024:.0f} MB, "
+              f"gateway {memory['gateway_hwm_kb'] / 1024:.0f} MB; RSS at the end silo {memory['silo_rss_kb'] / 1024:.0f} MB, "
+              f"gateway {memory['gateway_rss_kb'] / 1024:.0f} MB")
+        summary["memory"] = {"requests": memory["requests"], "silo_hwm_mb": memory["silo_hwm_kb"] / 1024,
+                             "gateway_hwm_mb": memory["gateway_hwm_kb"] / 1024,
+                             "rss_mb_by_chunk": [(r["served"], r["silo_rss_kb"] / 1024, r["gateway_rss_kb"] / 1024) for r in chunks]}
+    print("\ntargets: (2) ≥ 0.85× and (3) ≥ 0.95× of (1) req/s; p99 ≤ 5 ms at half load; every process ≤ 250 MB after 1 M requests")
     fake = json.load(open(fake_stats)) if fake_stats else {}
     print("fake sinks received, per configuration (all rounds):")
     keys = ("xray.datagrams", "cloudwatch.events", "cloudwatch.PutLogEvents", "otlp.traces", "otlp.logs", "otlp.metrics", "rollbar.items")
