@@ -24,7 +24,7 @@ public sealed class RollbarExporter : BaseExporter<LogRecord>
     {
         foreach (var record in batch)
         {
-            if (record.LogLevel >= _minimumLevel && record.LogLevel != LogLevel.None)
+            if (Reports(record.LogLevel, _minimumLevel))
             {
                 _notifier.Report(record);
             }
@@ -32,6 +32,9 @@ public sealed class RollbarExporter : BaseExporter<LogRecord>
 
         return ExportResult.Success;
     }
+
+    /// <summary>The one level rule: at or above the minimum, and not <see cref="LogLevel.None"/>.</summary>
+    internal static bool Reports(LogLevel level, LogLevel minimumLevel) => level >= minimumLevel && level != LogLevel.None;
 
     protected override bool OnForceFlush(int timeoutMilliseconds) =>
         _notifier.Flush(Timeout(timeoutMilliseconds));

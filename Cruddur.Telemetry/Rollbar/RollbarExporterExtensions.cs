@@ -14,7 +14,8 @@ public static class RollbarExporterExtensions
     /// Adds Rollbar reporting: <see cref="RollbarOptions"/> bound from the <c>ROLLBAR_*</c> configuration keys, the
     /// process's <see cref="IRollbarNotifier"/>, an ASP.NET Core <see cref="IExceptionHandler"/> (used by hosts that
     /// call <c>UseExceptionHandler()</c>), and — only when <c>ROLLBAR_ACCESS_TOKEN</c> is set — a
-    /// <see cref="RollbarExporter"/> for log records at or above the configured level, wrapped in a batch processor.
+    /// <see cref="RollbarExporter"/> for log records at or above the configured level, behind a batch processor that
+    /// takes in only those records.
     /// The silo adds <see cref="RollbarGrainCallFilter"/> itself.
     /// </summary>
     public static LoggerProviderBuilder AddRollbarExporter(this LoggerProviderBuilder builder, Action<RollbarOptions>? configure = null)
@@ -49,9 +50,10 @@ public static class RollbarExporterExtensions
         {
             var notifier = sp.GetRequiredService<RollbarNotifier>();
             return notifier.Enabled
-                ? new BatchLogRecordExportProcessor(
+                ? new RollbarBatchProcessor(
                     new RollbarExporter(notifier),
-                    scheduledDelayMilliseconds: (int)notifier.Options.ExportInterval.TotalMilliseconds)
+                    notifier.Options.MinimumLevel,
+                    (int)notifier.Options.ExportInterval.TotalMilliseconds)
                 : new DisabledProcessor();
         });
     }

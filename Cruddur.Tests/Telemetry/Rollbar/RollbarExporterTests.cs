@@ -2,6 +2,7 @@ using Cruddur.Telemetry.Rollbar;
 using Cruddur.Tests.Fakes;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using static Cruddur.Tests.Telemetry.Rollbar.RollbarTestSupport;
 
@@ -39,6 +40,38 @@ public sealed class RollbarExporterTests
         Assert.Equal("Cruddur.Test.Category", error["context"]!.GetValue<string>());
         var critical = Assert.Single(items, i => i["level"]!.GetValue<string>() == "critical");
         Assert.Equal("down", critical["body"]!["message"]!["body"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_batch_processor_takes_in_only_records_at_or_above_the_minimum_level()
+    {
+        // Every Information line of every request passes the log pipeline; Rollbar's batch must not hold them.
+        var exported = new List<LogLevel>();
+        using (var loggers = LoggerFactory.Create(logging => logging.AddOpenTelemetry(o =>
+                   o.AddProcessor(new RollbarBatchProcessor(new InMemoryExporter<LogRecord>(new LevelList(exported)), LogLevel.Warning, 60_000)))))
+        {
+            var logger = loggers.CreateLogger("Cruddur.Test.Category");
+            logger.LogInformation("served");
+            logger.LogDebug("detail");
+            logger.LogWarning("slow");
+            logger.LogError("failed");
+        } // disposing the factory shuts the processor down, which exports what it holds
+
+        Assert.Equal([LogLevel.Warning, LogLevel.Error], exported);
+    }
+
+    /// <summary>Keeps only the level: the exporter's LogRecords go back to the pool after the batch.</summary>
+    private sealed class LevelList(List<LogLevel> levels) : ICollection<LogRecord>
+    {
+        public int Count => levels.Count;
+        public bool IsReadOnly => false;
+        public void Add(LogRecord item) => levels.Add(item.LogLevel);
+        public void Clear() => levels.Clear();
+        public bool Contains(LogRecord item) => false;
+        public void CopyTo(LogRecord[] array, int arrayIndex) => throw new NotSupportedException();
+        public bool Remove(LogRecord item) => false;
+        public IEnumerator<LogRecord> GetEnumerator() => Enumerable.Empty<LogRecord>().GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     [Fact]
