@@ -17,6 +17,7 @@ internal sealed class CloudWatchLogsSender : IDisposable
     private readonly CloudWatchLogsClient _client;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<CloudWatchLogEvent> _carry = [];
+    private readonly LogEventBatch _batch = new(); // reused: only the loop touches it, one batch at a time
     private readonly Task _loop;
     private TaskCompletionSource _progress = NewSignal();
     private int _busy;
@@ -172,6 +173,7 @@ internal sealed class CloudWatchLogsSender : IDisposable
                 {
                     await DeliverAsync(batch.Events, ct).ConfigureAwait(false);
                     Interlocked.Add(ref _inHand, -batch.Count);
+                    batch.Clear(); // the reused batch must not keep delivered messages alive
                 }
 
                 if (_carry.Count == 0)
@@ -196,7 +198,8 @@ internal sealed class CloudWatchLogsSender : IDisposable
 
     private LogEventBatch Fill()
     {
-        var batch = new LogEventBatch();
+        var batch = _batch;
+        batch.Clear();
         var fromCarry = 0;
         while (fromCarry < _carry.Count && batch.TryAdd(_carry[fromCarry]))
         {

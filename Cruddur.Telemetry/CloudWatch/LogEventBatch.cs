@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Cruddur.Telemetry.CloudWatch;
 
 /// <summary>
@@ -29,36 +31,78 @@ internal sealed class LogEventBatch
         return true;
     }
 
+    /// <summary>Empties the batch for reuse (keeps the list's capacity).</summary>
+    public void Clear()
+    {
+        _events.Clear();
+        Bytes = 0;
+    }
+
     /// <summary>
     /// Sorts by timestamp (stable, so equal timestamps keep their logging order) and removes every event more
     /// than 24 h after the first; those are returned for a later batch.
     /// </summary>
     public List<CloudWatchLogEvent> Seal()
     {
-        var sorted = _events.Index().OrderBy(x => x.Item.Timestamp).ThenBy(x => x.Index).Select(x => x.Item).ToList();
-        _events.Clear();
-        Bytes = 0;
         var overflow = new List<CloudWatchLogEvent>();
-        if (sorted.Count == 0)
+        if (_events.Count == 0)
         {
             return overflow;
         }
 
-        var limit = sorted[0].Timestamp + (long)CloudWatchLimits.MaxBatchSpan.TotalMilliseconds;
-        foreach (var e in sorted)
+        SortByTimestamp(_events);
+        var limit = _events[0].Timestamp + (long)CloudWatchLimits.MaxBatchSpan.TotalMilliseconds;
+        var cut = _events.Count;
+        while (cut > 0 && _events[cut - 1].Timestamp > limit)
         {
-            if (e.Timestamp > limit)
-            {
-                overflow.Add(e);
-            }
-            else
-            {
-                _events.Add(e);
-                Bytes += e.BatchBytes;
-            }
+            cut--; // sorted: the events past the limit are the last ones
         }
 
+        for (var i = cut; i < _events.Count; i++)
+        {
+            overflow.Add(_events[i]);
+            Bytes -= _events[i].BatchBytes;
+        }
+
+        _events.RemoveRange(cut, _events.Count - cut);
         return overflow;
+    }
+
+    /// <summary>
+    /// Stable sort by timestamp. The queue delivers events in logging order with a few a little late (threads race
+    /// between taking the timestamp and enqueueing), so an in-place insertion sort is linear in practice; a budget of
+    /// moves keeps a badly shuffled batch from going quadratic: past it, a stable O(n log n) sort finishes the job.
+    /// </summary>
+    internal static void SortByTimestamp(List<CloudWatchLogEvent> list)
+    {
+        var events = CollectionsMarshal.AsSpan(list);
+        var budget = (8L * events.Length) + 64;
+        for (var i = 1; i < events.Length; i++)
+        {
+            var e = events[i];
+            var j = i - 1;
+            if (events[j].Timestamp <= e.Timestamp)
+            {
+                continue;
+            }
+
+            // Only strictly later events move past e, so equal timestamps keep their order even if we stop early.
+            do
+            {
+                events[j + 1] = events[j];
+                j--;
+                budget--;
+            }
+            while (j >= 0 && events[j].Timestamp > e.Timestamp && budget > 0);
+
+            events[j + 1] = e;
+            if (budget <= 0)
+            {
+                var sorted = list.OrderBy(x => x.Timestamp).ToArray(); // OrderBy is stable
+                sorted.CopyTo(events);
+                return;
+            }
+        }
     }
 
     /// <summary>Splits <paramref name="events"/> into batches that each obey every limit (the sender's rule, in one call).</summary>

@@ -97,6 +97,30 @@ public class LogEventBatchTests
     public void An_event_at_the_limit_is_left_alone()
     {
         var exact = new string('q', CloudWatchLimits.MaxMessageBytes);
-        Assert.Same(exact, LogRecordFormatter.Create(T0, exact).Message);
+        var e = LogRecordFormatter.Create(T0, exact);
+
+        // The event keeps its message as UTF-8 JSON, so this is an equal string now, not the same instance.
+        Assert.Equal(CloudWatchLimits.MaxMessageBytes, e.Utf8Bytes);
+        Assert.Equal(exact, e.Message);
+    }
+
+    [Fact]
+    public void A_shuffled_batch_is_sorted_stably_past_the_insertion_sort_budget()
+    {
+        // Descending timestamps in equal pairs: far more moves than the insertion sort's budget, so the fallback sorts.
+        var events = Enumerable.Range(0, 5000).Select(i => E(T0 + ((4999 - i) / 2), i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
+        var batch = Assert.Single(LogEventBatch.Split(events));
+
+        Assert.Equal(events.OrderBy(e => e.Timestamp).Select(e => e.Message), batch.Select(e => e.Message));
+    }
+
+    [Fact]
+    public void Events_with_the_same_timestamp_and_message_are_equal()
+    {
+        Assert.Equal(E(T0, "same"), E(T0, "same"));
+        Assert.Equal(E(T0, "same").GetHashCode(), E(T0, "same").GetHashCode());
+        Assert.NotEqual(E(T0, "same"), E(T0, "other"));
+        Assert.NotEqual(E(T0, "same"), E(T0 + 1, "same"));
     }
 }
