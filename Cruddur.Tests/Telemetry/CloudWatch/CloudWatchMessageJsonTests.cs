@@ -143,33 +143,8 @@ public partial class CloudWatchMessageJsonTests
         Assert.StartsWith(sent[..^CloudWatchLimits.TruncationMarker.Length], huge, StringComparison.Ordinal);
     }
 
-    private sealed class FormattingExporter : BaseExporter<LogRecord>
-    {
-        private readonly LogRecordFormatter _formatter = new("cruddur-gateway");
-        public List<(CloudWatchLogEvent Event, bool Trimmed)> Events { get; } = [];
-
-        public override ExportResult Export(in Batch<LogRecord> batch)
-        {
-            foreach (var record in batch)
-            {
-                Events.Add((_formatter.Format(record, out var trimmed), trimmed));
-            }
-
-            return ExportResult.Success;
-        }
-    }
-
-    private static (ILogger Logger, FormattingExporter Exporter, ILoggerFactory Factory) Create()
-    {
-        var exporter = new FormattingExporter();
-        var factory = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
-        {
-            o.IncludeFormattedMessage = true;
-            o.IncludeScopes = true;
-            o.AddProcessor(new SimpleLogRecordExportProcessor(exporter));
-        }));
-        return (factory.CreateLogger("Cruddur.Tests.\"Odd\" Category é"), exporter, factory);
-    }
+    /// <summary>A category that needs escaping, so it takes the formatter's slow path.</summary>
+    private const string OddCategory = "Cruddur.Tests.\"Odd\" Category é";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Saw {Text} from {Path}")]
     private static partial void LogSaw(ILogger logger, string text, string path);
@@ -189,14 +164,14 @@ public partial class CloudWatchMessageJsonTests
     [Fact]
     public void A_formatted_record_with_quotes_backslashes_controls_and_non_ascii_decodes_to_the_same_json()
     {
-        var (logger, exporter, factory) = Create();
+        var (logger, exporter, factory) = FormattingExporter.Create(OddCategory);
         using var disposeFactory = factory;
         using (logger.BeginScope(new Dictionary<string, object> { ["Nasty \"key\" é"] = Nasty }))
         {
             LogSaw(logger, Nasty, "C:\\inetpub\\wwwroot");
         }
 
-        var (e, trimmed) = Assert.Single(exporter.Events);
+        var (e, trimmed) = Assert.Single(exporter.Formatted);
         Assert.False(trimmed);
         using var doc = SendAndDecode(e);
         var json = doc.RootElement;
@@ -211,12 +186,12 @@ public partial class CloudWatchMessageJsonTests
     [Fact]
     public void An_oversize_record_with_multibyte_text_is_capped_to_valid_json_within_the_limit()
     {
-        var (logger, exporter, factory) = Create();
+        var (logger, exporter, factory) = FormattingExporter.Create(OddCategory);
         using var disposeFactory = factory;
         var big = string.Concat(Enumerable.Repeat("\"é😀\\", 50_000)); // 8 bytes, 18 in the record's JSON (\uD83D\uDE00)
         LogSaw(logger, big, "/api/activities/home");
 
-        var (e, trimmed) = Assert.Single(exporter.Events);
+        var (e, trimmed) = Assert.Single(exporter.Formatted);
         Assert.True(trimmed);
         Assert.True(e.Utf8Bytes > CloudWatchLimits.MaxMessageBytes - 1000, "capping keeps as much as fits");
         using var doc = SendAndDecode(e);
@@ -232,7 +207,7 @@ public partial class CloudWatchMessageJsonTests
     [Fact]
     public void A_record_too_big_even_with_empty_strings_is_cut_at_a_character_boundary_with_the_marker()
     {
-        var (logger, exporter, factory) = Create();
+        var (logger, exporter, factory) = FormattingExporter.Create(OddCategory);
         using var disposeFactory = factory;
         var scope = Enumerable.Range(0, 40_000).ToDictionary(i => $"ключ\"{i}", _ => (object)"");
         using (logger.BeginScope(scope))
@@ -240,7 +215,7 @@ public partial class CloudWatchMessageJsonTests
             LogSaw(logger, "x", "y");
         }
 
-        var (e, trimmed) = Assert.Single(exporter.Events);
+        var (e, trimmed) = Assert.Single(exporter.Formatted);
         Assert.True(trimmed);
         var body = CloudWatchLogsClient.PutLogEventsBody("cruddur", "cruddur-gateway/test", [e]);
         Assert.Equal(ReferenceBody("cruddur", "cruddur-gateway/test", [e]), body);

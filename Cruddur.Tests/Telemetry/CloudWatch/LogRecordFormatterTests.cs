@@ -9,42 +9,13 @@ namespace Cruddur.Tests.Telemetry.CloudWatch;
 
 public partial class LogRecordFormatterTests
 {
-    /// <summary>Formats inside Export, as the real exporter must: records are pooled and reused after Export returns.</summary>
-    private sealed class FormattingExporter : BaseExporter<LogRecord>
-    {
-        private readonly LogRecordFormatter _formatter = new("cruddur-gateway");
-        public List<CloudWatchLogEvent> Events { get; } = [];
-
-        public override ExportResult Export(in Batch<LogRecord> batch)
-        {
-            foreach (var record in batch)
-            {
-                Events.Add(_formatter.Format(record));
-            }
-
-            return ExportResult.Success;
-        }
-    }
-
-    private static (ILogger Logger, FormattingExporter Exporter, ILoggerFactory Factory) Create()
-    {
-        var exporter = new FormattingExporter();
-        var factory = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
-        {
-            o.IncludeFormattedMessage = true;
-            o.IncludeScopes = true;
-            o.AddProcessor(new SimpleLogRecordExportProcessor(exporter));
-        }));
-        return (factory.CreateLogger("Cruddur.Grains.HomeTimelineGrain"), exporter, factory);
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Served {Count} activities to {Handle}")]
     private static partial void LogServed(ILogger logger, int count, string handle);
 
     [Fact]
     public void Message_is_one_json_object_with_every_field_and_the_trace_ids()
     {
-        var (logger, exporter, factory) = Create();
+        var (logger, exporter, factory) = FormattingExporter.Create("Cruddur.Grains.HomeTimelineGrain");
         using var disposeFactory = factory;
         using var source = new ActivitySource("Cruddur.Tests.Formatter");
         using var listener = new ActivityListener { ShouldListenTo = s => s == source, Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded };
@@ -81,7 +52,7 @@ public partial class LogRecordFormatterTests
     [Fact]
     public void Exception_is_type_message_and_stack_and_no_trace_fields_outside_a_trace()
     {
-        var (logger, exporter, factory) = Create();
+        var (logger, exporter, factory) = FormattingExporter.Create("Cruddur.Grains.HomeTimelineGrain");
         using var disposeFactory = factory;
         System.Diagnostics.Activity.Current = null;
         try
@@ -104,7 +75,7 @@ public partial class LogRecordFormatterTests
     [Fact]
     public void An_oversize_record_stays_valid_json_within_the_limit_with_a_marker()
     {
-        var (logger, exporter, factory) = Create();
+        var (logger, exporter, factory) = FormattingExporter.Create("Cruddur.Grains.HomeTimelineGrain");
         using var disposeFactory = factory;
         var big = new string('x', 400_000);
         logger.LogInformation("payload {Payload} end", big);
