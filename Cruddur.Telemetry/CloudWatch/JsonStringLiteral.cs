@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Text;
+using System.Text.Json;
 using System.Text.Encodings.Web;
 
 namespace Cruddur.Telemetry.CloudWatch;
@@ -12,21 +12,17 @@ namespace Cruddur.Telemetry.CloudWatch;
 /// writes for the same text with <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> (the encoder decides which
 /// scalars are escaped; escapes are <c>\"</c>, <c>\\</c>, <c>\b \t \n \f \r</c> or upper-case <c>\uXXXX</c>, a
 /// surrogate pair for a supplementary scalar). Done once per CloudWatch event, so that the PutLogEvents body only
-/// copies bytes. The literal is allocated exactly once, at its final size.
+/// copies bytes. Plain ASCII text (a log record's JSON) has its own vectorised path; anything else goes to
+/// <see cref="JsonEncodedText.Encode(ReadOnlySpan{byte}, JavaScriptEncoder?)"/>.
 /// </summary>
 internal static class JsonStringLiteral
 {
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    /// <summary>The escape sequence of each ASCII byte the encoder escapes; null for the ones it keeps.</summary>
-    private static readonly byte[]?[] AsciiEscapes = BuildAsciiEscapes();
-
     /// <summary>The ASCII the encoder keeps as it is, plus <c>"</c> and <c>\</c>: all that a JSON document written by
     /// Utf8JsonWriter with this encoder (a formatted log record) contains, unless it has non-ASCII text.</summary>
     private static readonly SearchValues<byte> PlainQuoteOrBackslash =
-        SearchValues.Create(AsciiWhere(b => AsciiEscapes[b] is null || b is (byte)'"' or (byte)'\\'));
-
-    private static ReadOnlySpan<byte> HexUpper => "0123456789ABCDEF"u8;
+        SearchValues.Create(AsciiWhere(b => !Encoder.WillEncode(b) || b is '"' or '\\'));
 
     /// <summary>
     /// For each 8-bit mask of "this byte needs a backslash", 16 shuffle indices that spread 8 input bytes (lanes 0-7)
@@ -60,58 +56,14 @@ internal static class JsonStringLiteral
             return scratch.AsSpan(0, length).ToArray();
         }
 
-        var literal = GC.AllocateUninitializedArray<byte>(2 + EscapedLength(utf8) + EscapedLength(suffix));
-        var destination = literal.AsSpan();
-        destination[0] = (byte)'"';
-        var written = 1 + Escape(utf8, destination[1..]);
-        written += Escape(suffix, destination[written..]);
-        destination[written++] = (byte)'"';
-        if (written != literal.Length)
-        {
-            throw new InvalidOperationException($"JSON string literal measured {literal.Length} bytes, written {written}.");
-        }
-
+        // Anything else (control characters, non-ASCII text; rare in log records): System.Text.Json escapes it, with
+        // the same encoder, so the result is what Utf8JsonWriter would write.
+        var encoded = suffix.IsEmpty ? JsonEncodedText.Encode(utf8, Encoder) : JsonEncodedText.Encode([.. utf8, .. suffix], Encoder);
+        var literal = GC.AllocateUninitializedArray<byte>(encoded.EncodedUtf8Bytes.Length + 2);
+        literal[0] = (byte)'"';
+        encoded.EncodedUtf8Bytes.CopyTo(literal.AsSpan(1));
+        literal[^1] = (byte)'"';
         return literal;
-    }
-
-    /// <summary>Size of <paramref name="utf8"/> once escaped, without quotes.</summary>
-    internal static int EscapedLength(ReadOnlySpan<byte> utf8)
-    {
-        var length = 0;
-        while (true)
-        {
-            // Runs of plain ASCII, quotes and backslashes (all of a log record's JSON, unless it has non-ASCII text)
-            // are measured with vectorised counts; only the bytes between runs are looked at one by one.
-            var other = utf8.IndexOfAnyExcept(PlainQuoteOrBackslash);
-            var run = other < 0 ? utf8 : utf8[..other];
-            length += run.Length + run.Count((byte)'"') + run.Count((byte)'\\');
-            if (other < 0)
-            {
-                return length;
-            }
-
-            utf8 = utf8[other..];
-            length += Other(ref utf8, default, write: false);
-        }
-    }
-
-    /// <summary>Writes <paramref name="utf8"/> escaped into <paramref name="destination"/> (sized by <see cref="EscapedLength"/>).</summary>
-    private static int Escape(ReadOnlySpan<byte> utf8, Span<byte> destination)
-    {
-        var written = 0;
-        while (true)
-        {
-            var other = utf8.IndexOfAnyExcept(PlainQuoteOrBackslash);
-            var run = other < 0 ? utf8 : utf8[..other];
-            written += EscapeQuotesAndBackslashes(run, destination[written..]);
-            if (other < 0)
-            {
-                return written;
-            }
-
-            utf8 = utf8[other..];
-            written += Other(ref utf8, destination[written..], write: true);
-        }
     }
 
     /// <summary>
@@ -170,107 +122,6 @@ internal static class JsonStringLiteral
         }
 
         return (int)written;
-    }
-
-    /// <summary>A control character, DEL or non-ASCII scalar at the start of <paramref name="utf8"/>: consumed, its escaped size returned.</summary>
-    private static int Other(ref ReadOnlySpan<byte> utf8, Span<byte> destination, bool write)
-    {
-        if (utf8[0] >= 0x80)
-        {
-            return NonAscii(ref utf8, destination, write);
-        }
-
-        var escape = AsciiEscapes[utf8[0]]!;
-        if (write)
-        {
-            escape.CopyTo(destination);
-        }
-
-        utf8 = utf8[1..];
-        return escape.Length;
-    }
-
-    /// <summary>
-    /// One non-ASCII scalar at the start of <paramref name="utf8"/>: consumes it and returns its escaped size, also
-    /// writing it when <paramref name="write"/>. Invalid UTF-8 (which the callers never pass) becomes <c>\uFFFD</c>.
-    /// </summary>
-    private static int NonAscii(ref ReadOnlySpan<byte> utf8, Span<byte> destination, bool write)
-    {
-        var status = Rune.DecodeFromUtf8(utf8, out var rune, out var consumed);
-        var raw = utf8[..consumed];
-        utf8 = utf8[consumed..];
-        if (status == OperationStatus.Done && !Encoder.WillEncode(rune.Value))
-        {
-            if (write)
-            {
-                raw.CopyTo(destination);
-            }
-
-            return raw.Length;
-        }
-
-        if (rune.IsBmp)
-        {
-            if (write)
-            {
-                WriteUnicodeEscape(rune.Value, destination);
-            }
-
-            return 6;
-        }
-
-        if (write)
-        {
-            Span<char> pair = stackalloc char[2];
-            rune.EncodeToUtf16(pair);
-            WriteUnicodeEscape(pair[0], destination);
-            WriteUnicodeEscape(pair[1], destination[6..]);
-        }
-
-        return 12;
-    }
-
-    private static void WriteUnicodeEscape(int value, Span<byte> destination)
-    {
-        destination[0] = (byte)'\\';
-        destination[1] = (byte)'u';
-        destination[2] = HexUpper[(value >> 12) & 0xF];
-        destination[3] = HexUpper[(value >> 8) & 0xF];
-        destination[4] = HexUpper[(value >> 4) & 0xF];
-        destination[5] = HexUpper[value & 0xF];
-    }
-
-    private static byte[]?[] BuildAsciiEscapes()
-    {
-        var escapes = new byte[]?[128];
-        for (var b = 0; b < 128; b++)
-        {
-            if (!Encoder.WillEncode(b))
-            {
-                continue;
-            }
-
-            escapes[b] = b switch
-            {
-                '"' => "\\\""u8.ToArray(),
-                '\\' => "\\\\"u8.ToArray(),
-                '\b' => "\\b"u8.ToArray(),
-                '\t' => "\\t"u8.ToArray(),
-                '\n' => "\\n"u8.ToArray(),
-                '\f' => "\\f"u8.ToArray(),
-                '\r' => "\\r"u8.ToArray(),
-                _ => Unicode(b),
-            };
-        }
-
-        return escapes;
-
-        static byte[] Unicode(int b)
-        {
-            var escape = new byte[6];
-            WriteUnicodeEscape(b, escape);
-            return escape;
-        }
     }
 
     private static byte[] BuildExpandControls()

@@ -47,7 +47,10 @@ internal sealed class XRaySegmentWriter
     private readonly Utf8JsonWriter _json;
 
     private string _serviceName;
-    private JsonEncodedText _encodedServiceName;
+
+    // The segment name when no per-request host can change it (AWS_XRAY_TRACING_NAME, or service.name without
+    // AWS_XRAY_URL): escaped once instead of on every segment.
+    private JsonEncodedText? _fixedSegmentName;
     private string? _serviceVersion;
     private string? _sdk;
     private string? _sdkVersion;
@@ -62,7 +65,7 @@ internal sealed class XRaySegmentWriter
         _indexed = options.IndexedAttributes.ToFrozenSet(StringComparer.Ordinal);
         _fixedName = options.TracingName is { } tracingName ? XRayNames.Sanitize(tracingName) : null;
         _serviceName = XRayNames.Sanitize(options.ServiceName);
-        _encodedServiceName = JsonEncodedText.Encode(_serviceName, WriterOptions.Encoder);
+        _fixedSegmentName = FixedSegmentName();
         _json = new Utf8JsonWriter(_buffer, WriterOptions);
         if (resource is not null)
         {
@@ -115,8 +118,13 @@ internal sealed class XRaySegmentWriter
         }
 
         _sdk = sdkName is null ? null : sdkLanguage is null ? sdkName : $"{sdkName} for {sdkLanguage}";
-        _encodedServiceName = JsonEncodedText.Encode(_serviceName, WriterOptions.Encoder);
+        _fixedSegmentName = FixedSegmentName();
     }
+
+    private JsonEncodedText? FixedSegmentName() =>
+        _fixedName is not null || _options.DynamicNamingPattern is null
+            ? JsonEncodedText.Encode(SegmentName(host: null), WriterOptions.Encoder)
+            : null;
 
     /// <summary>
     /// Writes the datagram for <paramref name="activity"/>, trimming (metadata, then stacks, then to the required
@@ -151,9 +159,9 @@ internal sealed class XRaySegmentWriter
         var http = HttpFacts.From(activity);
 
         w.WriteStartObject();
-        if (isSegment && _fixedName is null && _options.DynamicNamingPattern is null)
+        if (isSegment && _fixedSegmentName is { } fixedSegmentName)
         {
-            w.WriteString("name"u8, _encodedServiceName);
+            w.WriteString("name"u8, fixedSegmentName);
         }
         else
         {
