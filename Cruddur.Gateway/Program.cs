@@ -9,6 +9,7 @@ builder.AddCruddurTelemetry(defaultServiceName: "cruddur-gateway");
 builder.UseOrleansClient(client => client.UseCruddurClient(builder.Configuration));
 builder.Services.AddCruddurProblemDetails();
 builder.Services.AddCruddurCors(builder.Configuration);
+builder.Services.AddCruddurOpenApi();
 
 var app = builder.Build();
 app.UseXRayTraceHeader();
@@ -17,8 +18,11 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors(CorsSetup.PolicyName);
 app.MapActivities();
+app.MapMessages();
+app.MapUsers();
 app.MapHealth();
 app.MapRollbarTest();
+app.MapCruddurOpenApi();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory.</summary>

@@ -5,6 +5,9 @@ public static class Handle
 {
     public const int MaxLength = 32;
 
+    /// <summary>The grain key for a handle as typed (handles are case-insensitive); null when it breaks the rule.</summary>
+    public static string? Normalize(string? handle) => IsValid(handle) ? handle!.ToLowerInvariant() : null;
+
     public static bool IsValid(string? handle)
     {
         if (string.IsNullOrEmpty(handle) || handle.Length > MaxLength)

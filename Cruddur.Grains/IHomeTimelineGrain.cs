@@ -1,12 +1,28 @@
 using System.Collections.Immutable;
 using Cruddur.Grains.Models;
+using Orleans.Concurrency;
 
 namespace Cruddur.Grains;
 
-/// <summary>The home timeline a viewer sees, keyed by the viewer (<see cref="PublicTimeline"/> when anonymous).</summary>
+/// <summary>
+/// A person's home timeline, keyed by their handle: copies of their own posts and those of the people they follow,
+/// delivered when posted (fan-out on write), newest first, the newest <see cref="Timeline.HomeCapacity"/>.
+/// </summary>
 public interface IHomeTimelineGrain : IGrainWithStringKey
 {
-    public const string PublicTimeline = "public";
-
+    /// <summary>The unexpired posts, newest first. Reads only.</summary>
+    [AlwaysInterleave]
     Task<ImmutableArray<Activity>> GetActivitiesAsync();
+
+    /// <summary>Adds a post, or replaces its copy (a reply arrived), and stores the timeline before answering.</summary>
+    Task DeliverAsync(Activity activity);
+
+    /// <summary>Adds the posts of someone just followed.</summary>
+    Task DeliverManyAsync(ImmutableArray<Activity> activities);
+
+    /// <summary>Removes the posts of someone unfollowed.</summary>
+    Task RemoveAuthorAsync(string handle);
+
+    /// <summary>Removes reclaimed (expired) posts.</summary>
+    Task RemoveAsync(ImmutableArray<Guid> uuids);
 }

@@ -3,8 +3,15 @@ using Cruddur.Grains.Models;
 
 namespace Cruddur.Grains;
 
-/// <summary>Searches activities by message or handle. A stateless worker: call it with key 0.</summary>
+/// <summary>
+/// Every unexpired post, searchable by message, handle or display name. One index: call it with key 0. Authors keep it
+/// current as they post, get replies and reclaim; on activation it reads every author's page again.
+/// </summary>
 public interface ISearchGrain : IGrainWithIntegerKey
 {
     Task<ImmutableArray<Activity>> SearchAsync(string term);
+
+    Task IndexAsync(Activity activity);
+
+    Task RemoveAsync(ImmutableArray<Guid> uuids);
 }

@@ -1,12 +1,17 @@
-using System.Net;
 using Cruddur.Grains;
 using Cruddur.Grains.Hosting;
 using Cruddur.Silo.Faults;
 using Cruddur.Telemetry.Rollbar;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
 using Orleans.Configuration;
+using Microsoft.Extensions.Options;
 using Orleans.Hosting;
+using Orleans.Persistence;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace Cruddur.Silo;
@@ -14,43 +19,65 @@ namespace Cruddur.Silo;
 /// <summary>How a Cruddur silo is put together; the host and the tests' TestCluster both use it.</summary>
 public static class SiloConfiguration
 {
-    public const string StorageName = UserActivityGrain.StorageName;
-
     public static ISiloBuilder UseCruddurSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         var orleans = OrleansSettings.From(configuration);
         if (orleans.RedisConnectionString is { } redis)
         {
-            // The compose cluster: membership and grain state in Redis, several silos.
-            var redisOptions = ConfigurationOptions.Parse(redis);
-            silo.UseRedisClustering(o => o.ConfigurationOptions = redisOptions)
-                .AddRedisGrainStorage(StorageName, o => o.ConfigurationOptions = redisOptions)
+            // The compose cluster: membership, grain state and reminders in Redis, several silos.
+            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
+                .UseRedisGrainState(redis)
+                .UseRedisReminderService(o => o.ConfigurationOptions = RedisStorage.Options(redis))
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId))
                 .Configure<EndpointOptions>(o =>
                 {
                     o.SiloPort = orleans.SiloPort;
                     o.GatewayPort = orleans.GatewayPort;
-                    o.AdvertisedIPAddress = ParseAddress(orleans.AdvertisedIPAddress) ?? o.AdvertisedIPAddress;
+                    o.AdvertisedIPAddress = SiloAddressing.Advertised(orleans.AdvertisedIPAddress);
                 })
                 .Configure<ClusterMembershipOptions>(ConfigureFailureDetection);
         }
         else
         {
             silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId)
-                .AddMemoryGrainStorage(StorageName);
+                .AddMemoryGrainStorage(GrainStorage.Name)
+                .UseInMemoryReminderService();
         }
 
         return silo.UseCruddurGrains();
     }
 
-    /// <summary>Tracing and the grains' services, without clustering (a TestCluster brings its own).</summary>
-    public static ISiloBuilder UseCruddurGrains(this ISiloBuilder silo) => silo.AddActivityPropagation()
-        .AddIncomingGrainCallFilter<RollbarGrainCallFilter>()       // after propagation: the grain span is current
-        .AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();  // off unless Cruddur:Faults:ThrowForHandle is set
+    /// <summary>Tracing, the grains' clock, seeding and error reporting, without clustering or storage (a TestCluster brings its own).</summary>
+    public static ISiloBuilder UseCruddurGrains(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddKeyedSingleton(GrainStorage.ClockKey, TimeProvider.System);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SeedOnStart>();
+        return silo.AddActivityPropagation()
+            .AddIncomingGrainCallFilter<RollbarGrainCallFilter>()       // after propagation: the grain span is current
+            .AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();  // off unless Cruddur:Faults:ThrowForHandle is set
+    }
 
-    /// <summary>Everything but clustering, with in-memory storage: what a TestCluster silo needs.</summary>
+    /// <summary>Everything but clustering, with in-memory storage and reminders: what a TestCluster silo needs.</summary>
     public static ISiloBuilder UseCruddurGrainsInMemory(this ISiloBuilder silo) =>
-        silo.AddMemoryGrainStorage(StorageName).UseCruddurGrains();
+        silo.AddMemoryGrainStorage(GrainStorage.Name).UseInMemoryReminderService().UseCruddurGrains();
+
+    /// <summary>
+    /// Grain state in Redis through one connection that the tracer also watches, so every storage call is a Redis span
+    /// under the grain call that made it.
+    /// </summary>
+    private static ISiloBuilder UseRedisGrainState(this ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisStorage.Options(connectionString)));
+        silo.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
+        silo.Services.AddRedisGrainStorage(GrainStorage.Name, (OptionsBuilder<RedisStorageOptions> options) => options.Configure<IServiceProvider>((o, services) =>
+        {
+            o.ConfigurationOptions = RedisStorage.Options(connectionString);
+            o.CreateMultiplexer = _ => Task.FromResult((services.GetRequiredService<IConnectionMultiplexer>(), IsShared: true));
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
+            o.DeleteStateOnClear = true; // reclaimed posts leave no key behind
+        }));
+        return silo;
+    }
 
     /// <summary>
     /// A dead silo is declared dead after about 2 missed probes of 2 s instead of Orleans' more patient defaults,
@@ -63,17 +90,5 @@ public static class SiloConfiguration
         options.NumVotesForDeathDeclaration = 1;
         options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
-    }
-
-    private static IPAddress? ParseAddress(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        return IPAddress.TryParse(value, out var address)
-            ? address
-            : Dns.GetHostAddresses(value).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
     }
 }

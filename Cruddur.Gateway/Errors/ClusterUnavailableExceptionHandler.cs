@@ -1,10 +1,14 @@
+using Cruddur.Grains;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
 namespace Cruddur.Gateway.Errors;
 
-/// <summary>A grain call that cannot reach a silo, or gets no answer in time, is a 503, not a 500 or a hang.</summary>
+/// <summary>
+/// A grain call that cannot reach a silo, gets no answer in time, or whose write could not be stored is a 503, not a
+/// 500 or a hang. A storage failure was already reported to Rollbar by the silo that hit it; here it is a warning.
+/// </summary>
 internal sealed partial class ClusterUnavailableExceptionHandler(
     IProblemDetailsService problemDetails, ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
 {
@@ -26,14 +30,16 @@ internal sealed partial class ClusterUnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service Unavailable",
-                Detail = "The timeline cluster is not reachable right now. Try again shortly.",
+                Detail = exception is StorageUnavailableException
+                    ? "The change could not be stored right now and was not made. Try again shortly."
+                    : "The timeline cluster is not reachable right now. Try again shortly.",
             },
         });
     }
 
     internal static bool IsClusterUnavailable(Exception exception) => exception switch
     {
-        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+        StorageUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
             or GatewayTooBusyException or TimeoutException or ClientNotAvailableException => true,
         AggregateException { InnerException: { } inner } => IsClusterUnavailable(inner),
         _ => false,

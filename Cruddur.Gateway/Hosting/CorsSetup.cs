@@ -1,3 +1,4 @@
+using Cruddur.Gateway.Api;
 using Cruddur.Telemetry;
 
 namespace Cruddur.Gateway.Hosting;
@@ -17,8 +18,8 @@ public static class CorsSetup
 
         return services.AddCors(cors => cors.AddPolicy(PolicyName, policy => policy
             .WithOrigins(origins)
-            .WithHeaders("content-type", "if-modified-since", "traceparent", "tracestate")
-            .WithMethods("OPTIONS", "GET", "HEAD", "POST")
+            .WithHeaders("content-type", "if-modified-since", "traceparent", "tracestate", Caller.Header)
+            .WithMethods("OPTIONS", "GET", "HEAD", "POST", "DELETE")
             .WithExposedHeaders("location", "link", TraceHeaders.AmazonTraceId)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using Cruddur.Gateway.Api;
 using Cruddur.Grains.Models;
 
 namespace Cruddur.Gateway.Json;
@@ -9,6 +10,16 @@ namespace Cruddur.Gateway.Json;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     Converters = [typeof(IsoDateTimeOffsetConverter)])]
 [JsonSerializable(typeof(ImmutableArray<Activity>))]
+[JsonSerializable(typeof(Activity))]
+[JsonSerializable(typeof(Reply))]
+[JsonSerializable(typeof(ImmutableArray<DirectMessage>))]
+[JsonSerializable(typeof(DirectMessage))]
+[JsonSerializable(typeof(UserProfile))]
+[JsonSerializable(typeof(CreateActivityRequest))]
+[JsonSerializable(typeof(CreateReplyRequest))]
+[JsonSerializable(typeof(CreateMessageRequest))]
+[JsonSerializable(typeof(Activity[]))]
+[JsonSerializable(typeof(DirectMessage[]))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(HealthCheck))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

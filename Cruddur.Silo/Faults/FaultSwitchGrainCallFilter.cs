@@ -5,7 +5,7 @@ namespace Cruddur.Silo.Faults;
 
 /// <summary>
 /// A test-only fault switch, OFF unless configured: with <c>Cruddur:Faults:ThrowForHandle</c> set (environment
-/// <c>Cruddur__Faults__ThrowForHandle=somehandle</c>), a call to the UserActivity grain of that handle throws an
+/// <c>Cruddur__Faults__ThrowForHandle=somehandle</c>), a call to the User grain of that handle throws an
 /// exception with two inner exceptions, all three with real stacks. End-to-end tests reach it through the normal
 /// <c>GET /api/activities/@somehandle</c> route, so the shipped gateway has no crash route. Never set it in production.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class FaultSwitchGrainCallFilter(IConfiguration configuration) :
     public Task Invoke(IIncomingGrainCallContext context)
     {
         if (_handle is not null
-            && context.Grain is IUserActivityGrain
+            && context.Grain is IUserGrain
             && string.Equals(context.TargetId.Key.ToString(), _handle, StringComparison.OrdinalIgnoreCase))
         {
             Throw(_handle);

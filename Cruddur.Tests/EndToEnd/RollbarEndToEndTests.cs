@@ -90,7 +90,7 @@ public sealed class RollbarEndToEndTests
         Assert.Matches("^[0-9a-f]{16}$", error["custom"]!["span_id"]!.GetValue<string>());
         Assert.Equal(FaultyHandle, error["custom"]!["grain_id"]!.GetValue<string>());
         Assert.Equal("GetActivitiesAsync", error["custom"]!["grain_method"]!.GetValue<string>());
-        Assert.Contains("UserActivityGrain", error["custom"]!["grain_type"]!.GetValue<string>());
+        Assert.Contains("UserGrain", error["custom"]!["grain_type"]!.GetValue<string>());
         var chain = error["body"]!["trace_chain"]!.AsArray();
         Assert.Equal(["System.InvalidOperationException", "System.IO.IOException", "System.FormatException"],
             chain.Select(t => t!["exception"]!["class"]!.GetValue<string>()));

@@ -105,6 +105,7 @@ public sealed class CruddurCluster : IAsyncDisposable
             ["Orleans__ServiceId"] = ClusterId,
             ["Orleans__GatewayPort"] = GatewayPort.ToString(),
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+            ["Cruddur__TrustCallerHeader"] = "true",
         };
         Merge(env, environment);
         Gateway = ServiceProcess.Start("gateway", "Cruddur.Gateway", env);

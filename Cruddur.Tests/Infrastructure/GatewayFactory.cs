@@ -6,7 +6,7 @@ using Orleans.TestingHost;
 namespace Cruddur.Tests.Infrastructure;
 
 /// <summary>The real gateway (its Program) in-process, with its Orleans client pointed at a TestCluster.</summary>
-public sealed class GatewayFactory(TestCluster cluster, Action<IServiceCollection>? services = null)
+public sealed class GatewayFactory(TestCluster cluster, Action<IServiceCollection>? services = null, bool trustCallerHeader = true)
     : WebApplicationFactory<Program>
 {
     public const string FrontendOrigin = "http://localhost:3000";
@@ -20,6 +20,7 @@ public sealed class GatewayFactory(TestCluster cluster, Action<IServiceCollectio
         builder.UseSetting("Orleans:ResponseTimeout", "00:00:05");
         builder.UseSetting("FRONTEND_URL", FrontendOrigin);
         builder.UseSetting("BACKEND_URL", BackendOrigin);
+        builder.UseSetting("Cruddur:TrustCallerHeader", trustCallerHeader ? "true" : "false");
         if (services is not null)
         {
             builder.ConfigureServices(services);

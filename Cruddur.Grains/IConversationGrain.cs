@@ -1,0 +1,16 @@
+using System.Collections.Immutable;
+using Cruddur.Grains.Models;
+using Orleans.Concurrency;
+
+namespace Cruddur.Grains;
+
+/// <summary>The direct messages between two people, keyed by <see cref="ConversationGrain.KeyOf"/> of their handles.</summary>
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>Oldest first. Reads only.</summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<DirectMessage>> GetMessagesAsync();
+
+    /// <summary>Stores the message and updates both people's message groups before answering.</summary>
+    Task<DirectMessage> SendAsync(Person sender, Person receiver, string message);
+}
