@@ -34,7 +34,8 @@ public static partial class GrainStorage
             }
 
             LogNotStored(logger, typeof(T).Name, exception.GetType().Name, exception.Message);
-            throw new StorageUnavailableException($"{typeof(T).Name} was not stored ({exception.GetType().Name}).");
+            throw exception as StorageUnavailableException
+                  ?? new StorageUnavailableException($"{typeof(T).Name} was not stored ({exception.GetType().Name}).");
         }
     }
 
@@ -47,7 +48,8 @@ public static partial class GrainStorage
         catch (Exception exception)
         {
             LogNotStored(logger, typeof(T).Name, exception.GetType().Name, exception.Message);
-            throw new StorageUnavailableException($"{typeof(T).Name} was not cleared ({exception.GetType().Name}).");
+            throw exception as StorageUnavailableException
+                  ?? new StorageUnavailableException($"{typeof(T).Name} was not cleared ({exception.GetType().Name}).");
         }
     }
 

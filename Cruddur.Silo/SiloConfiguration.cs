@@ -65,17 +65,21 @@ public static class SiloConfiguration
     /// Grain state in Redis through one connection that the tracer also watches, so every storage call is a Redis span
     /// under the grain call that made it.
     /// </summary>
+    private const string RedisProviderName = "cruddur-redis";
+
     private static ISiloBuilder UseRedisGrainState(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisStorage.Options(connectionString)));
         silo.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
-        silo.Services.AddRedisGrainStorage(GrainStorage.Name, (OptionsBuilder<RedisStorageOptions> options) => options.Configure<IServiceProvider>((o, services) =>
+        silo.Services.AddRedisGrainStorage(RedisProviderName, (OptionsBuilder<RedisStorageOptions> options) => options.Configure<IServiceProvider>((o, services) =>
         {
             o.ConfigurationOptions = RedisStorage.Options(connectionString);
             o.CreateMultiplexer = _ => Task.FromResult((services.GetRequiredService<IConnectionMultiplexer>(), IsShared: true));
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
             o.DeleteStateOnClear = true; // reclaimed posts leave no key behind
         }));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
+            new UnavailableOnFailureStorage(services.GetRequiredKeyedService<IGrainStorage>(RedisProviderName)));
         return silo;
     }
 

@@ -30,7 +30,7 @@ internal sealed partial class ClusterUnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service Unavailable",
-                Detail = exception is StorageUnavailableException
+                Detail = Unwrap(exception) is StorageUnavailableException
                     ? "The change could not be stored right now and was not made. Try again shortly."
                     : "The timeline cluster is not reachable right now. Try again shortly.",
             },
@@ -41,9 +41,13 @@ internal sealed partial class ClusterUnavailableExceptionHandler(
     {
         StorageUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
             or GatewayTooBusyException or TimeoutException or ClientNotAvailableException => true,
-        AggregateException { InnerException: { } inner } => IsClusterUnavailable(inner),
+        // Orleans wraps a storage failure while activating a grain: "Error from storage provider … during ReadStateAsync".
+        AggregateException or OrleansException when exception.InnerException is { } inner => IsClusterUnavailable(inner),
         _ => false,
     };
+
+    private static Exception Unwrap(Exception exception) =>
+        exception is AggregateException or OrleansException && exception.InnerException is { } inner ? Unwrap(inner) : exception;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({ExceptionType}) serving {Path}")]
     private static partial void LogUnavailable(ILogger logger, string exceptionType, string path);

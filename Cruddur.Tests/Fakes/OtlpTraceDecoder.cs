@@ -9,7 +9,8 @@ public sealed record ReceivedSpan(
     string ParentSpanId,
     string Name,
     int Kind,
-    IReadOnlyDictionary<string, object?> Attributes)
+    IReadOnlyDictionary<string, object?> Attributes,
+    string ServiceInstanceId = "")
 {
     public const int KindServer = 2;
     public const int KindClient = 3;
@@ -42,6 +43,7 @@ public static class OtlpTraceDecoder
     private static void DecodeResourceSpans(ReadOnlySpan<byte> bytes, List<ReceivedSpan> spans)
     {
         var serviceName = "";
+        var instance = "";
         var scopeSpans = new List<byte[]>();
         var reader = new ProtobufReader(bytes);
         while (reader.TryReadTag(out var field, out var wire))
@@ -51,6 +53,7 @@ public static class OtlpTraceDecoder
                 case (1, 2):
                     var resource = DecodeAttributes(reader.ReadBytes(), attributesField: 1);
                     serviceName = resource.GetValueOrDefault("service.name") as string ?? "";
+                    instance = resource.GetValueOrDefault("service.instance.id") as string ?? "";
                     break;
                 case (2, 2):
                     scopeSpans.Add(reader.ReadBytes().ToArray());
@@ -63,11 +66,11 @@ public static class OtlpTraceDecoder
 
         foreach (var scope in scopeSpans)
         {
-            DecodeScopeSpans(scope, serviceName, spans);
+            DecodeScopeSpans(scope, serviceName, instance, spans);
         }
     }
 
-    private static void DecodeScopeSpans(ReadOnlySpan<byte> bytes, string serviceName, List<ReceivedSpan> spans)
+    private static void DecodeScopeSpans(ReadOnlySpan<byte> bytes, string serviceName, string instance, List<ReceivedSpan> spans)
     {
         var scopeName = "";
         var spanBytes = new List<byte[]>();
@@ -94,7 +97,7 @@ public static class OtlpTraceDecoder
 
         foreach (var span in spanBytes)
         {
-            spans.Add(DecodeSpan(span, serviceName, scopeName));
+            spans.Add(DecodeSpan(span, serviceName, scopeName) with { ServiceInstanceId = instance });
         }
     }
 

@@ -18,7 +18,9 @@ public sealed class CruddurCluster : IAsyncDisposable
     public string ClusterId { get; }
     public int GatewayPort { get; }
     public ServiceProcess Gateway { get; private set; } = null!;
-    public IReadOnlyList<ServiceProcess> Silos => _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal)).ToList();
+    /// <summary>The silo processes still running.</summary>
+    public IReadOnlyList<ServiceProcess> Silos =>
+        _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal) && !p.HasExited).ToList();
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Starts one silo (localhost clustering) and the gateway, and waits until both have started.</summary>
@@ -93,8 +95,19 @@ public sealed class CruddurCluster : IAsyncDisposable
         var silo = ServiceProcess.Start(name, "Cruddur.Silo", env);
         _processes.Add(silo);
         _siloPorts[name] = siloPort;
+        _siloGatewayPorts[name] = gatewayPort;
         return silo;
     }
+
+    /// <summary>Starts a silo of a Redis cluster again, as it was (same name, ports and environment), after it died.</summary>
+    public async Task<ServiceProcess> RestartSiloAsync(string name)
+    {
+        var silo = StartSilo(name, _siloPorts[name], _siloGatewayPorts[name], RedisEnvironment);
+        await silo.WaitForOutputAsync("Application started", StartTimeout);
+        return silo;
+    }
+
+    private readonly Dictionary<string, int> _siloGatewayPorts = [];
 
     private async Task StartGatewayAsync(IReadOnlyDictionary<string, string?>? environment)
     {
