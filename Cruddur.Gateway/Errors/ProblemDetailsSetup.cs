@@ -7,6 +7,7 @@ public static class ProblemDetailsSetup
 {
     public static IServiceCollection AddCruddurProblemDetails(this IServiceCollection services)
     {
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = Activity.Current is { } activity
@@ -14,6 +15,7 @@ public static class ProblemDetailsSetup
                 : context.HttpContext.TraceIdentifier;
             context.ProblemDetails.Extensions.Remove("exception");
         });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<ClusterUnavailableExceptionHandler>();
         return services;
     }

@@ -22,6 +22,7 @@ namespace Cruddur.Gateway.Json;
 [JsonSerializable(typeof(DirectMessage[]))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(HealthCheck))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>The original's health answer: <c>{"success": true, "ver": 1}</c>.</summary>
