@@ -7,16 +7,23 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultUrl("http://0.0.0.0:4567");
 builder.AddCruddurTelemetry(defaultServiceName: "cruddur-gateway");
 builder.UseOrleansClient(client => client.UseCruddurClient(builder.Configuration));
+// Kestrel listens from the start, while the Orleans client still waits for a silo: until one answers, /health and
+// the routes answer 503 instead of refusing connections.
+builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 builder.Services.AddCruddurProblemDetails();
 builder.Services.AddCruddurCors(builder.Configuration);
 builder.Services.AddCruddurOpenApi();
+builder.Services.AddCruddurHealthChecks();
+builder.Services.AddShutdownDrain();
 
 var app = builder.Build();
+app.UseShutdownDrain();
 app.UseXRayTraceHeader();
 app.UseAccessLog();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseCors(CorsSetup.PolicyName);
+app.UseCruddurCors();
+app.UseClusterReadyGate();
 app.MapActivities();
 app.MapMessages();
 app.MapUsers();

@@ -14,7 +14,15 @@ public sealed partial class ActivityGrain(
     public Task CreateAsync(Activity activity) =>
         state.WriteAsync(state.State with { Activity = activity }, logger, DeactivateOnIdle);
 
-    public Task<Activity?> GetAsync() => Task.FromResult(Live());
+    public Task<Activity?> GetAsync()
+    {
+        if (!state.RecordExists)
+        {
+            DeactivateOnIdle(); // an unknown uuid leaves nothing behind
+        }
+
+        return Task.FromResult(Live());
+    }
 
     public async Task<Reply?> ReplyAsync(Person author, string message)
     {

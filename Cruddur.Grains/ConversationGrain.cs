@@ -19,7 +19,15 @@ public sealed partial class ConversationGrain(
     public static string KeyOf(string a, string b) =>
         string.CompareOrdinal(a, b) <= 0 ? $"{a}:{b}" : $"{b}:{a}";
 
-    public Task<ImmutableArray<DirectMessage>> GetMessagesAsync() => Task.FromResult(state.State.Messages);
+    public Task<ImmutableArray<DirectMessage>> GetMessagesAsync()
+    {
+        if (!state.RecordExists)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(state.State.Messages);
+    }
 
     public async Task<DirectMessage> SendAsync(Person sender, Person receiver, string message)
     {

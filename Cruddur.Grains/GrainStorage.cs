@@ -1,3 +1,4 @@
+using Cruddur.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -14,6 +15,8 @@ public static partial class GrainStorage
 
     /// <summary>The DI key of the <see cref="TimeProvider"/> the grains judge expiry by (tests replace it with a fake clock).</summary>
     public const string ClockKey = "cruddur-grains";
+
+    private static readonly LogThrottle Throttle = new(TimeProvider.System, LogThrottle.DefaultInterval);
 
     public static async Task WriteAsync<T>(this IPersistentState<T> state, T next, ILogger logger, Action? onConflict = null)
     {
@@ -33,7 +36,7 @@ public static partial class GrainStorage
                 onConflict?.Invoke();
             }
 
-            LogNotStored(logger, typeof(T).Name, exception.GetType().Name, exception.Message);
+            LogNotStored(logger, typeof(T).Name, exception);
             throw exception as StorageUnavailableException
                   ?? new StorageUnavailableException($"{typeof(T).Name} was not stored ({exception.GetType().Name}).");
         }
@@ -47,12 +50,21 @@ public static partial class GrainStorage
         }
         catch (Exception exception)
         {
-            LogNotStored(logger, typeof(T).Name, exception.GetType().Name, exception.Message);
+            LogNotStored(logger, typeof(T).Name, exception);
             throw exception as StorageUnavailableException
                   ?? new StorageUnavailableException($"{typeof(T).Name} was not cleared ({exception.GetType().Name}).");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain state {StateType} not stored: {ExceptionType}: {Reason}")]
-    private static partial void LogNotStored(ILogger logger, string stateType, string exceptionType, string reason);
+    private static void LogNotStored(ILogger logger, string stateType, Exception exception)
+    {
+        var exceptionType = exception.GetType().Name;
+        if (Throttle.Count($"{stateType}/{exceptionType}") is > 0 and var count)
+        {
+            LogNotStoredCore(logger, stateType, exceptionType, exception.Message, count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain state {StateType} not stored: {ExceptionType}: {Reason} ({Count} times since the last such line)")]
+    private static partial void LogNotStoredCore(ILogger logger, string stateType, string exceptionType, string reason, int count);
 }

@@ -20,6 +20,11 @@ public sealed partial class HomeTimelineGrain(
         var now = time.GetUtcNow();
         span?.SetTag("app.now", now.ToString("O", CultureInfo.InvariantCulture));
 
+        if (!state.RecordExists)
+        {
+            DeactivateOnIdle(); // an empty timeline (a reader nobody delivered to) is not kept in memory
+        }
+
         var results = Timeline.Live(state.State.Activities, now);
         span?.SetTag("app.result_length", results.Length);
         LogHomeActivities(logger);

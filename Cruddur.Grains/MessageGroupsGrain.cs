@@ -10,7 +10,15 @@ public sealed class MessageGroupsGrain(
     ILogger<MessageGroupsGrain> logger)
     : Grain, IMessageGroupsGrain
 {
-    public Task<ImmutableArray<DirectMessage>> GetGroupsAsync() => Task.FromResult(state.State.Groups);
+    public Task<ImmutableArray<DirectMessage>> GetGroupsAsync()
+    {
+        if (!state.RecordExists)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(state.State.Groups);
+    }
 
     public Task UpdateAsync(DirectMessage group) =>
         state.WriteAsync(

@@ -28,7 +28,7 @@ public sealed partial class UserGrain(
 
     private string Handle => this.GetPrimaryKeyString();
 
-    public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.Exists ? Profile(state.State) : null);
+    public Task<UserProfile?> GetProfileAsync() => Task.FromResult(KnownOrLeaving() ? Profile(state.State) : null);
 
     public async Task<UserProfile> EnsureAsync()
     {
@@ -46,13 +46,13 @@ public sealed partial class UserGrain(
         using var span = GrainDiagnostics.Source.StartActivity("mock-data");
         var now = time.GetUtcNow();
         span?.SetTag("now", now.ToString("O", CultureInfo.InvariantCulture));
-        var results = Timeline.Live(state.State.Posts, now);
+        var results = KnownOrLeaving() ? Timeline.Live(state.State.Posts, now) : [];
         span?.SetTag("results-size", results.Length);
         return Task.FromResult(results);
     }
 
     public Task<ImmutableArray<Activity>> GetNotificationsAsync() =>
-        Task.FromResult(Timeline.Live(state.State.Notifications, time.GetUtcNow()));
+        Task.FromResult(KnownOrLeaving() ? Timeline.Live(state.State.Notifications, time.GetUtcNow()) : []);
 
     public async Task<Activity> PostAsync(string message, string ttl)
     {
@@ -263,6 +263,21 @@ public sealed partial class UserGrain(
         {
             _writes.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether this person exists. A read of a handle nobody has used stores nothing and leaves nothing behind: the
+    /// activation goes as soon as it is idle, so a flood of random handles does not grow the silo.
+    /// </summary>
+    private bool KnownOrLeaving()
+    {
+        if (state.State.Exists)
+        {
+            return true;
+        }
+
+        DeactivateOnIdle();
+        return false;
     }
 
     private UserState Created(UserState current) =>

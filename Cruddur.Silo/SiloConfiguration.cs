@@ -52,6 +52,8 @@ public static class SiloConfiguration
     {
         silo.Services.TryAddKeyedSingleton(GrainStorage.ClockKey, TimeProvider.System);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SeedOnStart>();
+        // Idle grains leave memory after 10 minutes; grains read for something that does not exist leave at once.
+        silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(10));
         return silo.AddActivityPropagation()
             .AddIncomingGrainCallFilter<RollbarGrainCallFilter>()       // after propagation: the grain span is current
             .AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();  // off unless Cruddur:Faults:ThrowForHandle is set

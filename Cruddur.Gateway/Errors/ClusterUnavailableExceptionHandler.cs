@@ -1,4 +1,5 @@
 using Cruddur.Grains;
+using Cruddur.Grains.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -10,8 +11,10 @@ namespace Cruddur.Gateway.Errors;
 /// 500 or a hang. A storage failure was already reported to Rollbar by the silo that hit it; here it is a warning.
 /// </summary>
 internal sealed partial class ClusterUnavailableExceptionHandler(
-    IProblemDetailsService problemDetails, ILogger<ClusterUnavailableExceptionHandler> logger) : IExceptionHandler
+    IProblemDetailsService problemDetails, ILogger<ClusterUnavailableExceptionHandler> logger, TimeProvider time) : IExceptionHandler
 {
+    private readonly LogThrottle _throttle = new(time, LogThrottle.DefaultInterval);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (!IsClusterUnavailable(exception))
@@ -19,7 +22,12 @@ internal sealed partial class ClusterUnavailableExceptionHandler(
             return false;
         }
 
-        LogUnavailable(logger, exception.GetType().Name, httpContext.Request.Path);
+        var reason = Unwrap(exception).GetType().Name;
+        if (_throttle.Count(reason) is > 0 and var count)
+        {
+            LogUnavailable(logger, reason, count);
+        }
+
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "1";
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
@@ -49,6 +57,6 @@ internal sealed partial class ClusterUnavailableExceptionHandler(
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException or OrleansException && exception.InnerException is { } inner ? Unwrap(inner) : exception;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({ExceptionType}) serving {Path}")]
-    private static partial void LogUnavailable(ILogger logger, string exceptionType, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: cluster unavailable ({ExceptionType}), {Count} times since the last such line")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType, int count);
 }

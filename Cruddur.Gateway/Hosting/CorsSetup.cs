@@ -1,9 +1,10 @@
 using Cruddur.Gateway.Api;
 using Cruddur.Telemetry;
+using Microsoft.Net.Http.Headers;
 
 namespace Cruddur.Gateway.Hosting;
 
-/// <summary>CORS as the original configured it: origins FRONTEND_URL and BACKEND_URL on /api/*.</summary>
+/// <summary>CORS as the original configured it: origins FRONTEND_URL and BACKEND_URL, on /api/* only.</summary>
 public static class CorsSetup
 {
     public const string PolicyName = "cruddur";
@@ -22,4 +23,27 @@ public static class CorsSetup
             .WithMethods("OPTIONS", "GET", "HEAD", "POST", "DELETE")
             .WithExposedHeaders("location", "link", TraceHeaders.AmazonTraceId)));
     }
+
+    /// <summary>
+    /// The policy on <c>/api/*</c> only, and every answer there says <c>Vary: Origin</c>: whether it carries
+    /// <c>Access-Control-Allow-Origin</c> depends on the request's origin, allowed or not, so a shared cache must not
+    /// serve one origin's answer to another.
+    /// </summary>
+    public static IApplicationBuilder UseCruddurCors(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api
+            .Use((context, next) =>
+            {
+                context.Response.OnStarting(static state =>
+                {
+                    var headers = ((HttpResponse)state).Headers;
+                    if (!headers.Vary.Any(v => v != null && v.Contains(HeaderNames.Origin, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+                    }
+
+                    return Task.CompletedTask;
+                }, context.Response);
+                return next(context);
+            })
+            .UseCors(PolicyName));
 }

@@ -1,4 +1,5 @@
 using Cruddur.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -24,6 +25,9 @@ public static class OrleansClientConfiguration
 
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
         client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
+        client.Services.AddSingleton<ClusterConnection>();
+        client.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<ClusterConnection>());
+        client.AddOutgoingGrainCallFilter<FailFastOnConnectionLossFilter>();
         return client.AddActivityPropagation();
     }
 }

@@ -1,0 +1,64 @@
+namespace Cruddur.Gateway.Hosting;
+
+/// <summary>
+/// A graceful stop without resets. On SIGTERM the host first calls <see cref="StoppingAsync"/> on every lifecycle
+/// service; for <see cref="Period"/> Kestrel keeps serving while every answer says <c>Connection: close</c>, so
+/// keep-alive clients finish their request and close their connection themselves. Then Kestrel stops listening and
+/// completes what is still in flight (within the host's shutdown timeout).
+/// </summary>
+public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider time) : IHostedLifecycleService
+{
+    public const string PeriodSetting = "Cruddur:ShutdownDrain";
+
+    private volatile bool _draining;
+
+    /// <summary>How long to keep serving with <c>Connection: close</c> after SIGTERM (default 2 s).</summary>
+    public TimeSpan Period { get; } = configuration.GetValue(PeriodSetting, TimeSpan.FromSeconds(2));
+
+    public bool Draining => _draining;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _draining = true;
+        try
+        {
+            await Task.Delay(Period, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host's shutdown timeout ran out: stop now
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public static class ShutdownDrainExtensions
+{
+    public static IServiceCollection AddShutdownDrain(this IServiceCollection services) => services
+        .AddSingleton<ShutdownDrain>()
+        .AddHostedService(provider => provider.GetRequiredService<ShutdownDrain>());
+
+    /// <summary>While draining, every answer closes its connection.</summary>
+    public static IApplicationBuilder UseShutdownDrain(this IApplicationBuilder app)
+    {
+        var drain = app.ApplicationServices.GetRequiredService<ShutdownDrain>();
+        return app.Use((context, next) =>
+        {
+            if (drain.Draining)
+            {
+                context.Response.Headers.Connection = "close";
+            }
+
+            return next(context);
+        });
+    }
+}
