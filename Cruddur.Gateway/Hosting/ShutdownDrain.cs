@@ -1,12 +1,15 @@
+using Microsoft.AspNetCore.Hosting.Server;
+
 namespace Cruddur.Gateway.Hosting;
 
 /// <summary>
 /// A graceful stop without resets. On SIGTERM the host first calls <see cref="StoppingAsync"/> on every lifecycle
 /// service; for <see cref="Period"/> Kestrel keeps serving while every answer says <c>Connection: close</c>, so
 /// keep-alive clients finish their request and close their connection themselves. Then Kestrel stops listening and
-/// completes what is still in flight (within the host's shutdown timeout).
+/// completes what is still in flight (within the host's shutdown timeout) — before any other hosted service stops, so
+/// the Orleans client is still there for the requests Kestrel is finishing.
 /// </summary>
-public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider time) : IHostedLifecycleService
+public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider time, IServer server) : IHostedLifecycleService
 {
     public const string PeriodSetting = "Cruddur:ShutdownDrain";
 
@@ -28,6 +31,8 @@ public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider tim
         {
             // the host's shutdown timeout ran out: stop now
         }
+
+        await server.StopAsync(cancellationToken);
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -43,6 +43,30 @@ public sealed class CruddurCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The gateway alone, with no silo up yet (localhost clustering); <see cref="StartLocalSiloAsync"/> adds one.</summary>
+    public static async Task<CruddurCluster> StartGatewayAloneAsync()
+    {
+        var cluster = new CruddurCluster("test-" + Guid.NewGuid().ToString("N")[..8], FreePort.Tcp());
+        try
+        {
+            await cluster.StartGatewayAsync(null, waitFor: "Now listening on");
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts (or starts again, on the same ports) the one localhost silo of a cluster from <see cref="StartAsync"/>.</summary>
+    public async Task<ServiceProcess> StartLocalSiloAsync(string name = "silo")
+    {
+        var silo = StartSilo(name, _siloPorts.GetValueOrDefault(name, FreePort.Tcp()), GatewayPort, null);
+        await silo.WaitForOutputAsync("Application started", StartTimeout);
+        return silo;
+    }
+
     /// <summary>
     /// The compose topology as processes: <paramref name="silos"/> silos with Redis clustering and storage, and the
     /// gateway finding them through Redis.
@@ -109,7 +133,7 @@ public sealed class CruddurCluster : IAsyncDisposable
 
     private readonly Dictionary<string, int> _siloGatewayPorts = [];
 
-    private async Task StartGatewayAsync(IReadOnlyDictionary<string, string?>? environment)
+    private async Task StartGatewayAsync(IReadOnlyDictionary<string, string?>? environment, string waitFor = "Application started")
     {
         var httpPort = FreePort.Tcp();
         var env = new Dictionary<string, string?>
@@ -124,7 +148,7 @@ public sealed class CruddurCluster : IAsyncDisposable
         Gateway = ServiceProcess.Start("gateway", "Cruddur.Gateway", env);
         _processes.Add(Gateway);
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
-        await Gateway.WaitForOutputAsync("Application started", StartTimeout);
+        await Gateway.WaitForOutputAsync(waitFor, StartTimeout);
     }
 
     /// <summary>

@@ -109,6 +109,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for a process that ends by itself (a command such as redis-cli).</summary>
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
     /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
     public void Kill()
     {
