@@ -17,7 +17,10 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddCruddurHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag])
+            // Not ready while draining after SIGTERM: a load balancer stops sending new requests here.
+            .AddCheck<ShutdownDrain>("serving", tags: [ReadyTag]);
         return services;
     }
 

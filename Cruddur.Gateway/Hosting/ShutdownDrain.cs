@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Cruddur.Gateway.Hosting;
 
@@ -9,7 +10,7 @@ namespace Cruddur.Gateway.Hosting;
 /// completes what is still in flight (within the host's shutdown timeout) — before any other hosted service stops, so
 /// the Orleans client is still there for the requests Kestrel is finishing.
 /// </summary>
-public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider time, IServer server) : IHostedLifecycleService
+public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider time, IServer server) : IHostedLifecycleService, IHealthCheck
 {
     public const string PeriodSetting = "Cruddur:ShutdownDrain";
 
@@ -34,6 +35,9 @@ public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider tim
 
         await server.StopAsync(cancellationToken);
     }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_draining ? HealthCheckResult.Unhealthy("Shutting down.") : HealthCheckResult.Healthy());
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
