@@ -1,9 +1,14 @@
 using Cruddur.Gateway.Endpoints;
 using Cruddur.Gateway.Errors;
 using Cruddur.Gateway.Hosting;
+using Cruddur.Grains.Hosting;
 using Cruddur.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = ContentRoot.ApplicationFolder(args),
+});
 builder.UseDefaultUrl("http://0.0.0.0:4567");
 builder.AddCruddurTelemetry(defaultServiceName: "cruddur-gateway");
 builder.UseOrleansClient(client => client.UseCruddurClient(builder.Configuration));

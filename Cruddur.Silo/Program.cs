@@ -1,3 +1,4 @@
+using Cruddur.Grains.Hosting;
 using Cruddur.Telemetry;
 using Microsoft.Extensions.Hosting;
 
@@ -7,7 +8,11 @@ public static class Program
 {
     public static async Task Main(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = ContentRoot.ApplicationFolder(args),
+        });
         builder.AddCruddurTelemetry(defaultServiceName: "cruddur-silo");
         builder.UseOrleans(silo => silo.UseCruddurSilo(builder.Configuration));
 

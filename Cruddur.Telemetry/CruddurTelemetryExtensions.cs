@@ -33,6 +33,11 @@ public static class CruddurTelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        // ASP.NET Core's own "Request starting … ?token=…" / "Request finished" lines are off whatever the
+        // configuration files say (the access line says it once, scrubbed); resilience-pipeline chatter too.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
         // Every OpenTelemetry LogRecord carries its trace and span id already; the host's default
         // ActivityTrackingOptions would add the same ids again as a scope object on every log call.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
@@ -71,6 +76,7 @@ public static class CruddurTelemetryExtensions
         // Log sinks. Rollbar registers IRollbarNotifier and its exception handler always and sends only when
         // ROLLBAR_ACCESS_TOKEN is set; CloudWatch Logs is on when CLOUDWATCH_LOG_GROUP is set.
         otel.WithLogging(logging => logging
+            .AddProcessor(new ScrubbingLogProcessor()) // first: before any exporter's batch processor
             .AddRollbarExporter()
             .AddCloudWatchLogsExporter(o => o.ServiceName = settings.ServiceName));
 
