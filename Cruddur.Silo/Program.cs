@@ -13,6 +13,15 @@ public static class Program
             Args = args,
             ContentRootPath = ContentRoot.ApplicationFolder(args),
         });
+        var orleans = OrleansSettings.From(builder.Configuration);
+        if (PortGuard.FirstTaken(orleans.SiloPort, orleans.GatewayPort) is { } taken)
+        {
+            await Console.Error.WriteLineAsync(
+                $"cruddur-silo: port {taken} is already in use (another silo?); set Orleans__SiloPort / Orleans__GatewayPort to free ports.");
+            Environment.ExitCode = 2;
+            return;
+        }
+
         builder.AddCruddurTelemetry(defaultServiceName: "cruddur-silo");
         builder.UseOrleans(silo => silo.UseCruddurSilo(builder.Configuration));
 

@@ -16,7 +16,7 @@ public class HomeTimelineJsonBenchmarks
     private ImmutableArray<Activity> _home;
 
     [GlobalSetup]
-    public void Setup() => _home = SeedData.Home(DateTimeOffset.UtcNow);
+    public void Setup() => _home = SeedData.Home("andrewbrown", DateTimeOffset.UtcNow);
 
     [Benchmark]
     public int SerializeHome()

@@ -11,10 +11,11 @@ public static class CorsSetup
 
     public static IServiceCollection AddCruddurCors(this IServiceCollection services, IConfiguration configuration)
     {
+        // Each variable may list several origins, separated by commas (the local run allows localhost and 127.0.0.1).
         var origins = new[] { configuration["FRONTEND_URL"], configuration["BACKEND_URL"] }
-            .Select(o => o?.Trim().TrimEnd('/'))
-            .Where(o => !string.IsNullOrEmpty(o))
-            .Cast<string>()
+            .SelectMany(o => (o ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(o => o.TrimEnd('/'))
+            .Where(o => o.Length > 0)
             .ToArray();
 
         return services.AddCors(cors => cors.AddPolicy(PolicyName, policy => policy
