@@ -4,8 +4,9 @@ using System.Net.Sockets;
 namespace Cruddur.Silo;
 
 /// <summary>
-/// A silo's ports must be its own. Started on ports another silo already listens on, a stale silo would otherwise share
-/// them quietly and take part of the traffic; this says so in one line and the process exits.
+/// A silo's ports must be its own. Started on ports another silo already listens on, a second silo would otherwise
+/// run on quietly; this says so in one line and the process exits. The test is a connection attempt on the loopback:
+/// something that answers there listens on the port (a bind test can pass beside a listener on another address).
 /// </summary>
 internal static class PortGuard
 {
@@ -14,17 +15,17 @@ internal static class PortGuard
     {
         foreach (var port in ports)
         {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
-                // Connections of a silo that just died may linger in TIME_WAIT; only a listener makes the port taken.
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
-                socket.Listen();
+                if (probe.ConnectAsync(IPAddress.Loopback, port).Wait(TimeSpan.FromMilliseconds(500)))
+                {
+                    return port;
+                }
             }
-            catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            catch (AggregateException exception) when (exception.InnerException is SocketException)
             {
-                return port;
+                // refused: nobody listens there
             }
         }
 
