@@ -5,8 +5,9 @@ using Orleans.Concurrency;
 namespace Cruddur.Grains;
 
 /// <summary>
-/// A person's home timeline, keyed by their handle: copies of their own posts and those of the people they follow,
-/// delivered when posted (fan-out on write), newest first, the newest <see cref="Timeline.HomeCapacity"/>.
+/// A person's home timeline, keyed by their handle: their own posts and those of the people they follow, delivered
+/// when posted (fan-out on write), newest first, the newest <see cref="Timeline.HomeCapacity"/>. Held in memory and
+/// rebuilt from the authors' stored pages on activation.
 /// </summary>
 public interface IHomeTimelineGrain : IGrainWithStringKey
 {
@@ -14,7 +15,7 @@ public interface IHomeTimelineGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ImmutableArray<Activity>> GetActivitiesAsync();
 
-    /// <summary>Adds a post, or replaces its copy (a reply arrived), and stores the timeline before answering.</summary>
+    /// <summary>Adds a post, or replaces it (a reply arrived).</summary>
     Task DeliverAsync(Activity activity);
 
     /// <summary>Adds the posts of someone just followed.</summary>

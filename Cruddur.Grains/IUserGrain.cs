@@ -21,6 +21,10 @@ public interface IUserGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ImmutableArray<Activity>> GetActivitiesAsync();
 
+    /// <summary>Who they follow (empty for an unknown handle). Reads only.</summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<string>> GetFollowingAsync();
+
     /// <summary>Their posts that got replies, newest event first. Reads only.</summary>
     [AlwaysInterleave]
     Task<ImmutableArray<Activity>> GetNotificationsAsync();

@@ -21,8 +21,6 @@ public sealed partial class SeedGrain(
         var posts = SeedData.Posts(now);
         await Task.WhenAll(posts.Select(p => GrainFactory.GetGrain<IActivityGrain>(p.Uuid).CreateAsync(p)));
         await Task.WhenAll(SeedData.Users(now).Select(u => GrainFactory.GetGrain<IUserGrain>(u.Handle).SeedAsync(u.Seed)));
-        await Task.WhenAll(SeedData.People.Select(p =>
-            GrainFactory.GetGrain<IHomeTimelineGrain>(p.Handle).DeliverManyAsync(SeedData.Home(p.Handle, now))));
         foreach (var post in posts)
         {
             await GrainFactory.GetGrain<ISearchGrain>(0).IndexAsync(post);

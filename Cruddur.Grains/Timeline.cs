@@ -57,6 +57,44 @@ public static class Timeline
         return [.. merged.Take(capacity)];
     }
 
+    /// <summary>
+    /// One post into a list already in order: the delivery path, so the common case (a new post, newer than everything)
+    /// is one copy of the list with the post in front. A post that is already there is replaced in place.
+    /// </summary>
+    public static ImmutableArray<Activity> Insert(ImmutableArray<Activity> activities, Activity activity, DateTimeOffset now, int capacity)
+    {
+        for (var i = 0; i < activities.Length; i++)
+        {
+            if (activities[i].Uuid == activity.Uuid)
+            {
+                return activities.SetItem(i, activity);
+            }
+        }
+
+        var at = 0;
+        while (at < activities.Length && NewestFirst(activities[at], activity) < 0)
+        {
+            at++;
+        }
+
+        if (at >= capacity || !IsLive(activity, now))
+        {
+            return activities;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<Activity>(Math.Min(activities.Length + 1, capacity));
+        for (var i = 0; i < activities.Length + 1 && builder.Count < capacity; i++)
+        {
+            var next = i < at ? activities[i] : i == at ? activity : activities[i - 1];
+            if (IsLive(next, now))
+            {
+                builder.Add(next);
+            }
+        }
+
+        return builder.DrainToImmutable();
+    }
+
     /// <summary>Moves <paramref name="activity"/> to the front (replacing its older copy): the order of events, not of posts.</summary>
     public static ImmutableArray<Activity> ToFront(ImmutableArray<Activity> activities, Activity activity, DateTimeOffset now, int capacity) =>
         [activity, .. activities.Where(a => a.Uuid != activity.Uuid && IsLive(a, now)).Take(capacity - 1)];

@@ -51,6 +51,9 @@ public sealed partial class UserGrain(
         return Task.FromResult(results);
     }
 
+    public Task<ImmutableArray<string>> GetFollowingAsync() =>
+        Task.FromResult(KnownOrLeaving() ? [.. state.State.Following] : ImmutableArray<string>.Empty);
+
     public Task<ImmutableArray<Activity>> GetNotificationsAsync() =>
         Task.FromResult(KnownOrLeaving() ? Timeline.Live(state.State.Notifications, time.GetUtcNow()) : []);
 
