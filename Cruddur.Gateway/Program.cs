@@ -20,6 +20,7 @@ builder.Services.AddCruddurCors(builder.Configuration);
 builder.Services.AddCruddurOpenApi();
 builder.Services.AddCruddurHealthChecks();
 builder.Services.AddShutdownDrain();
+builder.Services.AddSingleton<Cruddur.Gateway.Api.CallerSettings>();
 
 var app = builder.Build();
 app.UseShutdownDrain();

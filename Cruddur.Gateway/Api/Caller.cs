@@ -16,7 +16,7 @@ public sealed record Caller(string Handle)
 
     public static ValueTask<Caller?> BindAsync(HttpContext context)
     {
-        var trusted = context.RequestServices.GetRequiredService<IConfiguration>().GetValue<bool>(TrustSetting);
+        var trusted = context.RequestServices.GetRequiredService<CallerSettings>().TrustHeader;
         if (!trusted || !context.Request.Headers.TryGetValue(Header, out var values) || values.Count == 0)
         {
             return ValueTask.FromResult<Caller?>(new Caller(DefaultHandle));
@@ -25,4 +25,10 @@ public sealed record Caller(string Handle)
         var handle = values.Count == 1 ? Cruddur.Grains.Handle.Normalize(values[0]) : null;
         return ValueTask.FromResult(handle is null ? null : new Caller(handle));
     }
+}
+
+/// <summary>The caller rule's one setting, read once at start-up rather than from configuration on every request.</summary>
+public sealed class CallerSettings(IConfiguration configuration)
+{
+    public bool TrustHeader { get; } = configuration.GetValue<bool>(Caller.TrustSetting);
 }

@@ -150,6 +150,32 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_every_route_with_the_apis_field_names()
+    {
+        using var response = await _http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = json.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Superset(new HashSet<string>
+        {
+            "/api/activities/home", "/api/activities/notifications", "/api/activities/search", "/api/activities",
+            "/api/activities/{uuid}", "/api/activities/{uuid}/reply", "/api/message_groups", "/api/messages/@{handle}",
+            "/api/messages", "/api/users/@{handle}", "/api/users/@{handle}/follow", "/api/health-check",
+        }, paths.ToHashSet());
+        var schemas = json.RootElement.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("CreateMessageRequest").GetProperty("properties").TryGetProperty("user_receiver_handle", out _));
+        Assert.True(schemas.GetProperty("Activity").GetProperty("properties").TryGetProperty("replies_count", out _));
+    }
+
+    [Fact]
+    public async Task The_api_reference_page_is_served_in_development()
+    {
+        using var response = await _http.GetAsync("/scalar");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
     internal static async Task<JsonElement> AssertProblemJson(HttpResponseMessage response, int status)
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
