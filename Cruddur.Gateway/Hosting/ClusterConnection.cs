@@ -5,11 +5,18 @@ namespace Cruddur.Gateway.Hosting;
 /// <see cref="Lost"/> completes at the next such loss; <see cref="FailFastOnConnectionLossFilter"/> uses it so that
 /// calls in flight at that moment fail at once instead of waiting for the response timeout.
 /// </summary>
-internal sealed partial class ClusterConnection(ILogger<ClusterConnection> logger) : IClusterConnectionStatusObserver
+internal sealed partial class ClusterConnection(ILogger<ClusterConnection> logger, TimeProvider time) : IClusterConnectionStatusObserver
 {
+    /// <summary>
+    /// How long calls in flight at a connection loss may still finish. A silo that stops gracefully answers what it
+    /// took before it closes its connections, and calls through the other silos are unaffected; only calls that will
+    /// never be answered (the silo was killed) are still waiting after this.
+    /// </summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
     private TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when a gateway connection is lost after this property was read.</summary>
+    /// <summary>Completes <see cref="Grace"/> after a gateway connection is lost, for calls started before the loss.</summary>
     public Task Lost => Volatile.Read(ref _lost).Task;
 
     public void NotifyClusterConnectionLost()
@@ -27,8 +34,12 @@ internal sealed partial class ClusterConnection(ILogger<ClusterConnection> logge
         }
     }
 
-    private void Signal() =>
-        Interlocked.Exchange(ref _lost, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    private void Signal()
+    {
+        var lost = Interlocked.Exchange(ref _lost, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _ = Task.Delay(Grace, time).ContinueWith(static (_, state) => ((TaskCompletionSource)state!).TrySetResult(), lost,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the connection to the cluster")]
     private static partial void LogLost(ILogger logger);
@@ -38,11 +49,10 @@ internal sealed partial class ClusterConnection(ILogger<ClusterConnection> logge
 }
 
 /// <summary>
-/// Every grain call the gateway makes ends when its connection is lost: a call still waiting when a silo gateway
-/// connection drops (the silo was killed, stopped or cut off) fails with <see cref="SiloUnavailableException"/> —
-/// a 503 — instead of holding the request for <c>Orleans:ResponseTimeout</c>. A silo that stalls without dropping its
-/// connection still ends at that timeout. Calls through a surviving connection that were in flight at that moment
-/// fail too: a client cannot tell which connection a call took, and a prompt 503 beats a 10 s wait.
+/// Every grain call the gateway makes ends soon after its connection is lost: a call still waiting
+/// <see cref="ClusterConnection.Grace"/> after a silo gateway connection dropped (the silo was killed or cut off)
+/// fails with <see cref="SiloUnavailableException"/> — a 503 — instead of holding the request for
+/// <c>Orleans:ResponseTimeout</c>. A silo that stalls without dropping its connection still ends at that timeout.
 /// </summary>
 internal sealed class FailFastOnConnectionLossFilter(ClusterConnection connection) : IOutgoingGrainCallFilter
 {

@@ -4,11 +4,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Cruddur.Gateway.Hosting;
 
 /// <summary>
-/// A graceful stop without resets. On SIGTERM the host first calls <see cref="StoppingAsync"/> on every lifecycle
-/// service; for <see cref="Period"/> Kestrel keeps serving while every answer says <c>Connection: close</c>, so
-/// keep-alive clients finish their request and close their connection themselves. Then Kestrel stops listening and
-/// completes what is still in flight (within the host's shutdown timeout) — before any other hosted service stops, so
-/// the Orleans client is still there for the requests Kestrel is finishing.
+/// A graceful stop. On SIGTERM the host first calls <see cref="StoppingAsync"/> on every lifecycle service; for
+/// <see cref="Period"/> the gateway keeps serving while <c>/health</c> says 503, so a load balancer or compose stops
+/// sending it new requests, and every answer says <c>Connection: close</c>, so keep-alive clients close their idle
+/// connections themselves instead of sending a request just as Kestrel closes them (measured with 64 keep-alive
+/// clients hammering through the stop: 58 such requests without it, 0–26 with it; none of them had reached the
+/// gateway — <c>FaultTests</c> checks that every request it began was answered). Then Kestrel stops listening and completes every request it has begun (within the host's
+/// shutdown timeout) — before any other hosted service stops, so the Orleans client is still there for them.
 /// </summary>
 public sealed class ShutdownDrain(IConfiguration configuration, TimeProvider time, IServer server) : IHostedLifecycleService, IHealthCheck
 {

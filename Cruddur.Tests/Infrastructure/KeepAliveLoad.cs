@@ -6,8 +6,9 @@ namespace Cruddur.Tests.Infrastructure;
 
 /// <summary>
 /// A load generator that, unlike HttpClient, never retries: each worker holds one HTTP/1.1 keep-alive connection and
-/// sends GETs one after another, reconnecting when the server says <c>Connection: close</c>. A request that was sent
-/// and got no complete answer is a failure; a connection refused means the server is gone, and the worker stops.
+/// sends GETs one after another, reconnecting when the server says <c>Connection: close</c>. Each request carries a
+/// number of its own (<c>?n=…</c>) so a test can tell whether the server saw it. A request that was sent and got no
+/// complete answer is a failure; a connection refused means the server is gone, and the worker stops.
 /// </summary>
 public sealed class KeepAliveLoad
 {
@@ -20,12 +21,16 @@ public sealed class KeepAliveLoad
     public long Failed => Interlocked.Read(ref _failed);
     public List<string> Failures { get; } = [];
 
+    /// <summary>The numbers of the requests that got no complete answer.</summary>
+    public List<long> FailedRequests { get; } = [];
+
+    private long _next;
+
     public Task RunAsync(Uri url, int connections, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(() => WorkerAsync(url, stop))));
 
     private async Task WorkerAsync(Uri url, CancellationToken stop)
     {
-        var request = Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\n\r\n");
         while (!stop.IsCancellationRequested)
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -42,6 +47,8 @@ public sealed class KeepAliveLoad
             var keepAlive = true;
             while (keepAlive && !stop.IsCancellationRequested)
             {
+                var number = Interlocked.Increment(ref _next);
+                var request = Encoding.ASCII.GetBytes($"GET {url.AbsolutePath}?n={number} HTTP/1.1\r\nHost: {url.Authority}\r\n\r\n");
                 try
                 {
                     await stream.WriteAsync(request);
@@ -51,7 +58,12 @@ public sealed class KeepAliveLoad
                 catch (Exception exception) when (exception is IOException or SocketException or EndOfStreamException)
                 {
                     Interlocked.Increment(ref _failed);
-                    lock (Failures) Failures.Add(exception.Message);
+                    lock (Failures)
+                    {
+                        Failures.Add(exception.Message);
+                        FailedRequests.Add(number);
+                    }
+
                     keepAlive = false;
                 }
             }
