@@ -54,6 +54,10 @@ public static class SiloConfiguration
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SeedOnStart>();
         // Idle grains leave memory after 10 minutes; grains read for something that does not exist leave at once.
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(10));
+        // The grain directory's location cache outlives the activations it points to and holds up to a million
+        // entries by default (about 100 bytes each here): a flood of random ids grew the silo by 200 MB through it
+        // (bench/random-handles, dotnet-gcdump). 50,000 recent locations bound it to a few MB.
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 50_000);
         return silo.AddActivityPropagation()
             .AddIncomingGrainCallFilter<RollbarGrainCallFilter>()       // after propagation: the grain span is current
             .AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();  // off unless Cruddur:Faults:ThrowForHandle is set
