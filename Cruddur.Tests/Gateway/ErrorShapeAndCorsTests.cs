@@ -10,28 +10,12 @@ namespace Cruddur.Tests.Gateway;
 /// Read-only requests, or a fresh caller via the header: the seeded users are never written.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : GatewayTestBase(fixture)
 {
     private const string RefusedOrigin = "http://evil.example";
 
     /// <summary>No Accept header at all, then the usual API, browser and XML clients.</summary>
     private static readonly string?[] AcceptVariants = [null, "*/*", "application/json", "text/html", "application/xml"];
-
-    private GatewayFactory _factory = null!;
-    private HttpClient _http = null!;
-
-    public Task InitializeAsync()
-    {
-        _factory = new GatewayFactory(fixture.Cluster);
-        _http = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     public static TheoryData<string, string, string?, int, string?> ErrorCases()
     {
@@ -73,7 +57,7 @@ public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : IAsyncLifet
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(status, (int)response.StatusCode);
         if (status == 422)
@@ -143,7 +127,7 @@ public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : IAsyncLifet
             request.Headers.Add("Origin", origin);
         }
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(response.Headers.Vary, v => v.Equals("Origin", StringComparison.OrdinalIgnoreCase));
@@ -163,7 +147,7 @@ public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : IAsyncLifet
         using var request = new HttpRequestMessage(HttpMethod.Get, "/rollbar/test");
         request.Headers.Add("Origin", GatewayFactory.FrontendOrigin);
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
@@ -177,7 +161,7 @@ public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : IAsyncLifet
         request.Headers.Add("Access-Control-Request-Method", "DELETE");
         request.Headers.Add("Access-Control-Request-Headers", "x-cruddur-user");
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(GatewayFactory.FrontendOrigin, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
@@ -188,18 +172,18 @@ public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : IAsyncLifet
     [Fact]
     public async Task Alive_and_health_are_200_while_the_cluster_is_up()
     {
-        using (var alive = await _http.GetAsync("/alive"))
+        using (var alive = await Http.GetAsync("/alive"))
         {
             Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         }
 
-        using (var health = await _http.GetAsync("/health"))
+        using (var health = await Http.GetAsync("/health"))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
         }
 
-        using var healthCheck = await _http.GetAsync("/api/health-check");
+        using var healthCheck = await Http.GetAsync("/api/health-check");
         Assert.Equal(HttpStatusCode.OK, healthCheck.StatusCode);
         Assert.Equal("""{"success":true,"ver":1}""", await healthCheck.Content.ReadAsStringAsync());
     }

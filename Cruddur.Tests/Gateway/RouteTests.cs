@@ -7,34 +7,18 @@ namespace Cruddur.Tests.Gateway;
 
 /// <summary>Every route of product.md's API table, through the real gateway pipeline against a TestCluster.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed partial class RouteTests(ClusterFixture fixture) : GatewayTestBase(fixture)
 {
-    private static readonly string[] ActivityFields =
+    internal static readonly string[] ActivityFields =
         ["uuid", "handle", "display_name", "message", "created_at", "expires_at", "likes_count", "replies_count", "reposts_count", "replies"];
 
-    private static readonly string[] ReplyFields =
+    internal static readonly string[] ReplyFields =
         ["uuid", "reply_to_activity_uuid", "handle", "display_name", "message", "likes_count", "replies_count", "reposts_count", "created_at"];
-
-    private GatewayFactory _factory = null!;
-    private HttpClient _http = null!;
-
-    public Task InitializeAsync()
-    {
-        _factory = new GatewayFactory(fixture.Cluster);
-        _http = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     [Fact]
     public async Task Home_is_an_array_of_activities_with_the_originals_field_names_and_times()
     {
-        using var response = await _http.GetAsync("/api/activities/home");
+        using var response = await Http.GetAsync("/api/activities/home");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
 
@@ -60,7 +44,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [InlineData("/api/activities/@nobody_has_this", 0)]
     public async Task Activity_routes_answer_200_arrays(string path, int count)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(JsonValueKind.Array, json.RootElement.ValueKind);
@@ -74,7 +58,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [InlineData("/api/activities/search?term=%20%20")]
     public async Task Blank_search_is_422_with_the_originals_error_array(string path)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("""["search_term_blank"]""", await response.Content.ReadAsStringAsync());
     }
@@ -88,7 +72,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [InlineData("/api/activities/@andrew-brown")]
     public async Task Malformed_handles_are_400_problem_json(string path)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await AssertProblemJson(response, 400);
     }
@@ -96,7 +80,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Unknown_activity_path_is_404_problem_json()
     {
-        using var response = await _http.GetAsync("/api/activities/andrewbrown");
+        using var response = await Http.GetAsync("/api/activities/andrewbrown");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await AssertProblemJson(response, 404);
     }
@@ -104,7 +88,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Health_check_is_the_originals_answer()
     {
-        using var response = await _http.GetAsync("/api/health-check");
+        using var response = await Http.GetAsync("/api/health-check");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""{"success":true,"ver":1}""", await response.Content.ReadAsStringAsync());
     }
@@ -112,7 +96,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Rollbar_test_answers_hello_world_as_text()
     {
-        using var response = await _http.GetAsync("/rollbar/test");
+        using var response = await Http.GetAsync("/rollbar/test");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("Hello World!", await response.Content.ReadAsStringAsync());
@@ -125,7 +109,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/activities/home");
         request.Headers.Add("Origin", origin);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.Equal(origin, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
     }
 
@@ -135,7 +119,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Options, "/api/activities/home");
         request.Headers.Add("Origin", GatewayFactory.FrontendOrigin);
         request.Headers.Add("Access-Control-Request-Method", "GET");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(GatewayFactory.FrontendOrigin, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
     }
@@ -145,7 +129,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/activities/home");
         request.Headers.Add("Origin", "http://evil.example");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
@@ -153,7 +137,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task The_openapi_document_describes_every_route_with_the_apis_field_names()
     {
-        using var response = await _http.GetAsync("/openapi/v1.json");
+        using var response = await Http.GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = json.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
@@ -173,7 +157,7 @@ public sealed partial class RouteTests(ClusterFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task The_api_reference_page_is_served_in_development()
     {
-        using var response = await _http.GetAsync("/scalar");
+        using var response = await Http.GetAsync("/scalar");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }

@@ -14,35 +14,17 @@ namespace Cruddur.Tests.Gateway;
 /// a seeded person or post.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed partial class TimelineRouteTests(ClusterFixture fixture) : GatewayTestBase(fixture)
 {
     private const string Exceed = "message_exceed_max_chars";
 
-    private static readonly string[] ActivityFields =
-        ["uuid", "handle", "display_name", "message", "created_at", "expires_at", "likes_count", "replies_count", "reposts_count", "replies"];
+    private static readonly string[] ActivityFields = RouteTests.ActivityFields;
 
-    private static readonly string[] ReplyFields =
-        ["uuid", "reply_to_activity_uuid", "handle", "display_name", "message", "likes_count", "replies_count", "reposts_count", "created_at"];
+    private static readonly string[] ReplyFields = RouteTests.ReplyFields;
 
     private static readonly string[] MessageFields = ["uuid", "display_name", "handle", "message", "created_at"];
 
     private static readonly string[] ProfileFields = ["handle", "display_name", "followers_count", "following_count", "activities_count"];
-
-    private GatewayFactory _factory = null!;
-    private HttpClient _http = null!;
-
-    public Task InitializeAsync()
-    {
-        _factory = new GatewayFactory(fixture.Cluster);
-        _http = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     // ---------------------------------------------------------------- POST /api/activities
 
@@ -144,7 +126,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         }
 
         using var request = TestApi.Post("/api/activities", author, JsonSerializer.Serialize(body));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         if (expected is null)
         {
@@ -167,7 +149,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     public async Task Json_nulls_and_an_empty_object_are_validation_errors(string json, string expected)
     {
         using var request = TestApi.Post("/api/activities", TestApi.NewHandle("t_null"), json);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         await AssertValidation(response, expected);
     }
 
@@ -201,7 +183,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
             foreach (var contentType in new[] { "application/json", "text/plain" })
             {
                 using var request = Post(path, caller, sent, contentType);
-                using var response = await _http.SendAsync(request);
+                using var response = await Http.SendAsync(request);
 
                 Assert.True(response.StatusCode == HttpStatusCode.BadRequest,
                     $"{route} {contentType} {sent}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -226,7 +208,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         var path = await PathOfAsync(route, caller);
 
         using var request = Post(path, caller, body, "text/plain");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         await AssertValidation(response, expected);
     }
@@ -242,7 +224,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         var json = $$"""{"message":"{{new string('a', 64 * 1024)}}","ttl":"1-day","user_receiver_handle":"{{caller}}"}""";
 
         using var request = TestApi.Post(path, caller, json);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 413);
@@ -262,7 +244,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
 
         using var request = TestApi.Post("/api/activities", caller, json);
         request.Content = new UnknownLengthContent(Encoding.UTF8.GetBytes(json));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 413);
@@ -273,7 +255,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     [Fact]
     public async Task Showing_an_unknown_activity_is_404_problem_json()
     {
-        using var response = await _http.GetAsync($"/api/activities/{Guid.NewGuid()}");
+        using var response = await Http.GetAsync($"/api/activities/{Guid.NewGuid()}");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 404);
     }
@@ -291,7 +273,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         var before = DateTimeOffset.UtcNow;
 
         using var request = TestApi.Post($"/api/activities/{parent}/reply", replier, """{"message":"a reply"}""");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var reply = await TestApi.ReadJson(response);
 
         Assert.Equal(ReplyFields, reply.EnumerateObject().Select(p => p.Name));
@@ -362,7 +344,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         json ??= JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = new('r', 1025) });
 
         using var request = TestApi.Post($"/api/activities/{parent}/reply", TestApi.NewHandle("t_rp"), json);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         await AssertValidation(response, expected);
         var shown = await GetJsonAsync($"/api/activities/{parent}", author);
@@ -388,7 +370,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     public async Task Replying_to_an_unknown_activity_is_404_problem_json()
     {
         using var request = TestApi.Post($"/api/activities/{Guid.NewGuid()}/reply", TestApi.NewHandle("t_rpu"), """{"message":"anyone there?"}""");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 404);
@@ -491,7 +473,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
 
         var sender = TestApi.NewHandle("t_msv");
         using var request = TestApi.Post("/api/messages", sender, JsonSerializer.Serialize(body));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         await AssertValidation(response, expected);
         Assert.Equal(0, (await GetJsonAsync("/api/message_groups", sender)).GetArrayLength());
@@ -517,7 +499,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         var sender = TestApi.NewHandle("t_msu");
         var nobody = TestApi.NewHandle("t_nobody");
         using var request = TestApi.Post("/api/messages", sender, $$"""{"message":"hello?","user_receiver_handle":"{{nobody}}"}""");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 404);
@@ -528,7 +510,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     public async Task The_conversation_with_an_unknown_person_is_404_problem_json()
     {
         using var request = TestApi.Get($"/api/messages/@{TestApi.NewHandle("t_nobody")}", TestApi.NewHandle("t_msg"));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 404);
@@ -558,7 +540,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         Assert.Equal([own, posts[1], posts[0]], Uuids(await GetJsonAsync("/api/activities/home", follower)));
 
         using (var unfollow = TestApi.Send(HttpMethod.Delete, $"/api/users/@{author}/follow", follower))
-        using (var response = await _http.SendAsync(unfollow))
+        using (var response = await Http.SendAsync(unfollow))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
             Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync());
@@ -579,7 +561,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         await PostActivityAsync(me, "I exist");
 
         using var request = TestApi.Send(HttpMethod.Post, $"/api/users/@{me}/follow", me);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         await AssertValidation(response, "cannot_follow_self");
         Assert.Equal((me, me, 0, 0, 1), Profile(await GetJsonAsync($"/api/users/@{me}", me)));
@@ -591,12 +573,12 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         var follower = TestApi.NewHandle("t_fol");
         var nobody = TestApi.NewHandle("t_nobody");
         using var request = TestApi.Send(HttpMethod.Post, $"/api/users/@{nobody}/follow", follower);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 404);
 
-        using var show = await _http.GetAsync($"/api/users/@{nobody}");
+        using var show = await Http.GetAsync($"/api/users/@{nobody}");
         Assert.Equal(HttpStatusCode.NotFound, show.StatusCode); // following did not create them
     }
 
@@ -604,7 +586,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     public async Task Following_a_malformed_handle_is_400_problem_json()
     {
         using var request = TestApi.Send(HttpMethod.Post, "/api/users/@bad-handle/follow", TestApi.NewHandle("t_fol"));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 400);
@@ -627,7 +609,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     [InlineData("/api/messages/@bad-handle", HttpStatusCode.BadRequest)]
     public async Task Unknown_profiles_are_404_and_malformed_handles_400_problem_json(string path, HttpStatusCode expected)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         Assert.Equal(expected, response.StatusCode);
         await RouteTests.AssertProblemJson(response, (int)expected);
     }
@@ -648,7 +630,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         using var request = method == "POST"
             ? TestApi.Post(path, caller, """{"message":"","ttl":"never","user_receiver_handle":""}""")
             : TestApi.Send(new HttpMethod(method), path, caller);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await RouteTests.AssertProblemJson(response, 400);
@@ -660,7 +642,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
         var someone = TestApi.NewHandle("t_who");
         Assert.Equal(0, (await GetJsonAsync("/api/activities/home", someone)).GetArrayLength()); // trusted: their empty home
 
-        await using var untrusted = new GatewayFactory(fixture.Cluster, trustCallerHeader: false);
+        await using var untrusted = new GatewayFactory(Fixture.Cluster, trustCallerHeader: false);
         using var http = untrusted.CreateClient();
 
         foreach (var header in new[] { someone, "bad handle!" })
@@ -691,7 +673,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     {
         using var request = TestApi.Post("/api/activities", author,
             JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message, ["ttl"] = ttl }));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         return await TestApi.ReadJson(response);
     }
 
@@ -699,7 +681,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     {
         using var request = TestApi.Post($"/api/activities/{parent}/reply", replier,
             JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message }));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         return await TestApi.ReadJson(response);
     }
 
@@ -707,14 +689,14 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     {
         using var request = TestApi.Post("/api/messages", sender,
             JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message, ["user_receiver_handle"] = receiver }));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         return await TestApi.ReadJson(response);
     }
 
     private async Task FollowAsync(string follower, string followee)
     {
         using var request = TestApi.Send(HttpMethod.Post, $"/api/users/@{followee}/follow", follower);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.NoContent,
             $"follow answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
@@ -722,7 +704,7 @@ public sealed partial class TimelineRouteTests(ClusterFixture fixture) : IAsyncL
     private async Task<JsonElement> GetJsonAsync(string path, string caller)
     {
         using var request = TestApi.Get(path, caller);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         return await TestApi.ReadJson(response);
     }
 
