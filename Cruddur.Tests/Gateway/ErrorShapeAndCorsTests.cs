@@ -93,7 +93,10 @@ public sealed class ErrorShapeAndCorsTests(ClusterFixture fixture) : GatewayTest
                 request.Headers.TryAddWithoutValidation("Accept", accept);
             }
 
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             using var response = await http.SendAsync(request);
+            // Bounded by the configured response timeout (5 s here), never the HTTP client's 100 s.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"503 took {clock.Elapsed}");
             Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"Accept {accept ?? "(absent)"}: {(int)response.StatusCode}");
             await RouteTests.AssertProblemJson(response, 503);
         }
