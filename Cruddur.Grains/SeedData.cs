@@ -78,11 +78,4 @@ public static class SeedData
                 Notifications: person.Handle == "andrewbrown" ? [Unicorn(now)] : []));
         }
     }
-
-    /// <summary>A seeded person's home timeline: their posts and those of the people they follow.</summary>
-    public static ImmutableArray<Activity> Home(string handle, DateTimeOffset now)
-    {
-        var authors = Follows.Where(f => f.Follower == handle).Select(f => f.Followee).Append(handle).ToHashSet();
-        return [.. Posts(now).Where(p => authors.Contains(p.Handle))];
-    }
 }

@@ -73,7 +73,7 @@ public sealed partial class UserGrain(
 
         await GrainFactory.GetGrain<IActivityGrain>(activity.Uuid).CreateAsync(activity);
         await EnsureReclaimScheduledAsync();
-        await UpdateAsync(s => s with { Posts = Timeline.Upsert(s.Posts, [activity], now, Timeline.PageCapacity) });
+        await UpdateAsync(s => s with { Posts = Timeline.Insert(s.Posts, activity, now, Timeline.PageCapacity) });
 
         var followers = state.State.Followers;
         await FanOutAsync(activity, followers);
@@ -89,7 +89,7 @@ public sealed partial class UserGrain(
         var reply = updated.Replies.IsEmpty ? null : updated.Replies[^1];
         await UpdateAsync(s => s with
         {
-            Posts = Timeline.Upsert(s.Posts, [updated], now, Timeline.PageCapacity),
+            Posts = Timeline.Insert(s.Posts, updated, now, Timeline.PageCapacity),
             // A reply by someone else is a notification event; the author's own reply only refreshes the copy.
             Notifications = reply is not null && reply.Handle != Handle
                 ? Timeline.ToFront(s.Notifications, updated, now, Timeline.PageCapacity)

@@ -8,7 +8,7 @@ using Cruddur.Grains.Models;
 
 namespace Cruddur.Benchmarks.Api;
 
-/// <summary>The gateway's answer to <c>GET /api/activities/home</c>: the seed timeline through its source-generated JSON context.</summary>
+/// <summary>The gateway's answer to <c>GET /api/activities/home</c>: the seeded posts through its source-generated JSON context.</summary>
 [MemoryDiagnoser]
 public class HomeTimelineJsonBenchmarks
 {
@@ -16,7 +16,7 @@ public class HomeTimelineJsonBenchmarks
     private ImmutableArray<Activity> _home;
 
     [GlobalSetup]
-    public void Setup() => _home = SeedData.Home("andrewbrown", DateTimeOffset.UtcNow);
+    public void Setup() => _home = SeedData.Posts(DateTimeOffset.UtcNow);
 
     [Benchmark]
     public int SerializeHome()

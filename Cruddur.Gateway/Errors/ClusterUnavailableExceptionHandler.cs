@@ -17,12 +17,12 @@ internal sealed partial class ClusterUnavailableExceptionHandler(
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsClusterUnavailable(exception))
+        if (Cause(exception) is not { } cause)
         {
             return false;
         }
 
-        var reason = Unwrap(exception).GetType().Name;
+        var reason = cause.GetType().Name;
         if (_throttle.Count(reason) is > 0 and var count)
         {
             LogUnavailable(logger, reason, count);
@@ -38,24 +38,30 @@ internal sealed partial class ClusterUnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Service Unavailable",
-                Detail = Unwrap(exception) is StorageUnavailableException
+                Detail = cause is StorageUnavailableException
                     ? "The change could not be stored right now and was not made. Try again shortly."
                     : "The timeline cluster is not reachable right now. Try again shortly.",
             },
         });
     }
 
-    internal static bool IsClusterUnavailable(Exception exception) => exception switch
+    /// <summary>
+    /// The cluster-unavailable failure in the exception or behind its wrappers (Orleans wraps a storage failure while
+    /// activating a grain as "Error from storage provider … during ReadStateAsync"), or null for any other failure.
+    /// </summary>
+    internal static Exception? Cause(Exception exception)
     {
-        StorageUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
-            or GatewayTooBusyException or TimeoutException or ClientNotAvailableException => true,
-        // Orleans wraps a storage failure while activating a grain: "Error from storage provider … during ReadStateAsync".
-        AggregateException or OrleansException when exception.InnerException is { } inner => IsClusterUnavailable(inner),
-        _ => false,
-    };
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is StorageUnavailableException or SiloUnavailableException or OrleansMessageRejectionException
+                or ConnectionFailedException or GatewayTooBusyException or TimeoutException or ClientNotAvailableException)
+            {
+                return current;
+            }
+        }
 
-    private static Exception Unwrap(Exception exception) =>
-        exception is AggregateException or OrleansException && exception.InnerException is { } inner ? Unwrap(inner) : exception;
+        return null;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503: cluster unavailable ({ExceptionType}), {Count} times since the last such line")]
     private static partial void LogUnavailable(ILogger logger, string exceptionType, int count);
