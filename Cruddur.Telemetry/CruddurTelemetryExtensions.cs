@@ -70,8 +70,12 @@ public static class CruddurTelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryNames.SinkMeter)
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-                .AddMeter("Microsoft.Orleans")
-                .AddHttpClientInstrumentation());
+                .AddMeter(TelemetryNames.OrleansMeter)
+                .AddMeter(TelemetryNames.RuntimeMeter)
+                .AddHttpClientInstrumentation()
+                .AddHoneycombExporter(settings)
+                // CloudWatch Metrics as EMF events in the log group, when CLOUDWATCH_LOG_GROUP is set (CloudWatch/Emf).
+                .AddCloudWatchMetricsExporter(o => o.Logs.ServiceName = settings.ServiceName));
 
         // Log sinks. Rollbar registers IRollbarNotifier and its exception handler always and sends only when
         // ROLLBAR_ACCESS_TOKEN is set; CloudWatch Logs is on when CLOUDWATCH_LOG_GROUP is set.

@@ -1,9 +1,13 @@
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace Cruddur.Telemetry;
 
-/// <summary>Honeycomb is plain OTLP over http/protobuf with the <c>x-honeycomb-team</c> header.</summary>
+/// <summary>
+/// Honeycomb is plain OTLP over http/protobuf with the <c>x-honeycomb-team</c> header; metrics also need
+/// <c>x-honeycomb-dataset</c> (https://docs.honeycomb.io/send-data/metrics/application).
+/// </summary>
 public static class HoneycombExporterExtensions
 {
     public const string ExporterName = "honeycomb";
@@ -20,6 +24,21 @@ public static class HoneycombExporterExtensions
             options.Protocol = OtlpExportProtocol.HttpProtobuf;
             options.Endpoint = settings.HoneycombTracesEndpoint;
             options.Headers = $"x-honeycomb-team={apiKey}";
+        });
+    }
+
+    public static MeterProviderBuilder AddHoneycombExporter(this MeterProviderBuilder builder, TelemetrySettings settings)
+    {
+        if (settings.HoneycombApiKey is not { } apiKey)
+        {
+            return builder;
+        }
+
+        return builder.AddOtlpExporter(ExporterName, options =>
+        {
+            options.Protocol = OtlpExportProtocol.HttpProtobuf;
+            options.Endpoint = settings.HoneycombMetricsEndpoint;
+            options.Headers = $"x-honeycomb-team={apiKey},x-honeycomb-dataset={settings.HoneycombMetricsDataset}";
         });
     }
 }

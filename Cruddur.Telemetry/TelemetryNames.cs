@@ -12,6 +12,12 @@ public static class TelemetryNames
     /// </summary>
     public const string OrleansApplication = "Microsoft.Orleans.Application";
 
+    /// <summary>Orleans' own meter: grain calls, activations, messaging.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>The .NET runtime's built-in meter (GC, thread pool, process memory), .NET 9 and later.</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     /// <summary>The meter every sink counts its exported, dropped and retried items on.</summary>
     public const string SinkMeter = "Cruddur.Telemetry";
 }

@@ -6,7 +6,8 @@ namespace Cruddur.Tests.EndToEnd;
 
 /// <summary>
 /// HONEYCOMB_API_KEY sends http/protobuf to {HONEYCOMB_ENDPOINT}/v1/traces with x-honeycomb-team, alongside the
-/// standard OTLP exporter when both are configured; OTEL_SERVICE_NAME renames the service.
+/// standard OTLP exporter when both are configured; OTEL_SERVICE_NAME renames the service. Metrics go to
+/// {HONEYCOMB_ENDPOINT}/v1/metrics with x-honeycomb-dataset as well (cruddur-metrics, or HONEYCOMB_METRICS_DATASET).
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class HoneycombExportTests
@@ -19,7 +20,8 @@ public sealed class HoneycombExportTests
         var env = CruddurCluster.OtlpTo(collector.Endpoint);
         env["HONEYCOMB_API_KEY"] = "test-ingest-key-not-a-secret";
         env["HONEYCOMB_ENDPOINT"] = honeycomb.Endpoint + "/";
-        var gatewayEnv = new Dictionary<string, string?>(env) { ["OTEL_SERVICE_NAME"] = "renamed-gateway" };
+        env["OTEL_METRIC_EXPORT_INTERVAL"] = "500"; // the SDK's periodic reader: every 0.5 s instead of 60 s
+        var gatewayEnv = new Dictionary<string, string?>(env) { ["OTEL_SERVICE_NAME"] = "renamed-gateway", ["HONEYCOMB_METRICS_DATASET"] = "gateway-metrics" };
         await using var cluster = await CruddurCluster.StartAsync(env, gatewayEnv);
         using var http = cluster.CreateClient();
 
@@ -37,6 +39,13 @@ public sealed class HoneycombExportTests
 
         Assert.All(honeycomb.TraceRequestHeaders, h => Assert.Equal("test-ingest-key-not-a-secret", h["x-honeycomb-team"]));
         Assert.All(collector.TraceRequestHeaders, h => Assert.False(h.ContainsKey("x-honeycomb-team")));
+        // The gateway names its dataset; the silo uses the default.
+        var metricHeaders = await honeycomb.WaitForMetricsAsync(seen =>
+            seen.Any(h => h.GetValueOrDefault("x-honeycomb-dataset") == "gateway-metrics")
+            && seen.Any(h => h.GetValueOrDefault("x-honeycomb-dataset") == "cruddur-metrics"), TimeSpan.FromSeconds(60));
+        Assert.All(metricHeaders, h => Assert.Equal("test-ingest-key-not-a-secret", h["x-honeycomb-team"]));
+        Assert.All(collector.MetricRequestHeaders, h => Assert.False(h.ContainsKey("x-honeycomb-dataset")));
+
         var mock = viaHoneycomb.Single(s => s.TraceId == traceId && s.Name == "mock-data");
         Assert.Equal(1L, mock.Attributes["results-size"]);
         Assert.IsType<string>(mock.Attributes["now"]);

@@ -15,6 +15,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Observed<ReceivedSpan> _spans = new();
     private readonly Observed<IReadOnlyDictionary<string, string>> _traceRequestHeaders = new();
+    private readonly Observed<IReadOnlyDictionary<string, string>> _metricRequestHeaders = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -23,6 +24,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedSpan> Spans => _spans.Snapshot();
 
     public IReadOnlyList<IReadOnlyDictionary<string, string>> TraceRequestHeaders => _traceRequestHeaders.Snapshot();
+
+    /// <summary>The headers of every <c>/v1/metrics</c> request (the body is not decoded).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> MetricRequestHeaders => _metricRequestHeaders.Snapshot();
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -42,7 +46,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
             return Results.Bytes([], "application/x-protobuf");
         });
         app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
-        app.MapPost("/v1/metrics", () => Results.Bytes([], "application/x-protobuf"));
+        app.MapPost("/v1/metrics", (HttpRequest request) =>
+        {
+            receiver._metricRequestHeaders.Add(request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()));
+            return Results.Bytes([], "application/x-protobuf");
+        });
 
         await app.StartAsync();
         receiver.Endpoint = app.Urls.Single().TrimEnd('/');
@@ -53,6 +61,13 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public Task<IReadOnlyList<ReceivedSpan>> WaitForAsync(Func<IReadOnlyList<ReceivedSpan>, bool> condition, TimeSpan timeout) =>
         _spans.WaitForAsync(condition, timeout, seen =>
             $"OTLP receiver: condition not met within {timeout}. Received:{Environment.NewLine}{string.Join(Environment.NewLine, seen)}");
+
+    /// <summary>Waits until the headers of the <c>/v1/metrics</c> requests so far satisfy <paramref name="condition"/>.</summary>
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, string>>> WaitForMetricsAsync(
+        Func<IReadOnlyList<IReadOnlyDictionary<string, string>>, bool> condition, TimeSpan timeout) =>
+        _metricRequestHeaders.WaitForAsync(condition, timeout, seen =>
+            $"OTLP receiver: /v1/metrics condition not met within {timeout}; {seen.Count} request(s) came, datasets: " +
+            string.Join(", ", seen.Select(h => h.GetValueOrDefault("x-honeycomb-dataset", "(none)")).Distinct()));
 
     private void Add(List<ReceivedSpan> spans, Dictionary<string, string> headers)
     {

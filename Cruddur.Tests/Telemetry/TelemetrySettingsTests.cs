@@ -18,6 +18,20 @@ public sealed class TelemetrySettingsTests
     public void Honeycomb_traces_endpoint_is_the_base_plus_v1_traces_once(string? configured, string expected) =>
         Assert.Equal(new Uri(expected), Read(("HONEYCOMB_ENDPOINT", configured)).HoneycombTracesEndpoint);
 
+    [Theory]
+    [InlineData(null, "https://api.honeycomb.io/v1/metrics")]
+    [InlineData("https://api.eu1.honeycomb.io/", "https://api.eu1.honeycomb.io/v1/metrics")]
+    [InlineData("https://api.honeycomb.io/v1/traces", "https://api.honeycomb.io/v1/metrics")] // the traces URL copied from the docs
+    public void Honeycomb_metrics_endpoint_shares_the_base(string? configured, string expected) =>
+        Assert.Equal(new Uri(expected), Read(("HONEYCOMB_ENDPOINT", configured)).HoneycombMetricsEndpoint);
+
+    [Fact]
+    public void Honeycomb_metrics_dataset_defaults_to_cruddur_metrics()
+    {
+        Assert.Equal("cruddur-metrics", Read().HoneycombMetricsDataset);
+        Assert.Equal("mine", Read(("HONEYCOMB_METRICS_DATASET", "mine")).HoneycombMetricsDataset);
+    }
+
     [Fact]
     public void Service_name_defaults_and_is_overridden_by_OTEL_SERVICE_NAME()
     {

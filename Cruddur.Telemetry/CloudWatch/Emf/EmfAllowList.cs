@@ -40,8 +40,8 @@ internal static class EmfAllowList
     {
         HttpServerDuration,
 
-        // Orleans (meter Microsoft.Orleans): grain calls and activations per silo.
-        PerHostRule("orleans-app-requests-latency-count"),
+        // Orleans (meter Microsoft.Orleans): messages dispatched to grains (the grain calls a silo receives, Orleans'
+        // own system traffic included) and activations, per silo.
         PerHostRule("orleans-messaging-processing-dispatcher-received"),
         PerHostRule("orleans-catalog-activations"),
         PerHostRule("orleans-catalog-activation-created"),
