@@ -5,7 +5,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 var frontend = builder.Configuration["FRONTEND_URL"] ?? "http://localhost:3000,http://127.0.0.1:3000";
 var backend = builder.Configuration["BACKEND_URL"] ?? "http://localhost:4567,http://127.0.0.1:4567";
 
-var silo = builder.AddProject<Projects.Cruddur_Silo>("cruddur-silo");
+// The Orleans Dashboard: its grains in the silo, its pages at http://localhost:4567/dashboard.
+var silo = builder.AddProject<Projects.Cruddur_Silo>("cruddur-silo")
+    .WithEnvironment("Cruddur__Dashboard", "true");
 
 builder.AddProject<Projects.Cruddur_Gateway>("cruddur-gateway", launchProfileName: null)
     .WithHttpEndpoint(port: 4567, isProxied: false)
@@ -13,6 +15,7 @@ builder.AddProject<Projects.Cruddur_Gateway>("cruddur-gateway", launchProfileNam
     .WithEnvironment("BACKEND_URL", backend)
     // Local run: act as anyone with X-Cruddur-User (a stand-in for sign-in), and the API reference at /scalar.
     .WithEnvironment("Cruddur__TrustCallerHeader", "true")
+    .WithEnvironment("Cruddur__Dashboard", "true")
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
     .WaitFor(silo);
 

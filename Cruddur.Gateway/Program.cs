@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 builder.UseDefaultUrl("http://0.0.0.0:4567");
 builder.AddCruddurTelemetry(defaultServiceName: "cruddur-gateway");
-builder.UseOrleansClient(client => client.UseCruddurClient(builder.Configuration));
+builder.UseOrleansClient(client => client.UseCruddurClient(builder.Configuration).AddCruddurDashboard(builder.Configuration));
 // Kestrel listens from the start, while the Orleans client still waits for a silo: until one answers, /health and
 // the routes answer 503 instead of refusing connections.
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
@@ -30,12 +30,14 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCruddurCors();
 app.UseClusterReadyGate();
+app.UseCruddurDashboardGate();
 app.MapActivities();
 app.MapMessages();
 app.MapUsers();
 app.MapHealth();
 app.MapRollbarTest();
 app.MapCruddurOpenApi();
+app.MapCruddurDashboard();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory.</summary>

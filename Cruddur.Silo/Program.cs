@@ -1,6 +1,7 @@
 using Cruddur.Grains.Hosting;
 using Cruddur.Telemetry;
 using Microsoft.Extensions.Hosting;
+using Orleans.Dashboard;
 
 namespace Cruddur.Silo;
 
@@ -23,7 +24,14 @@ public static class Program
         }
 
         builder.AddCruddurTelemetry(defaultServiceName: "cruddur-silo");
-        builder.UseOrleans(silo => silo.UseCruddurSilo(builder.Configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseCruddurSilo(builder.Configuration);
+            if (DashboardSettings.IsEnabled(builder.Configuration))
+            {
+                silo.AddDashboard(); // the Orleans Dashboard's grains and call profiling; the gateway serves its pages
+            }
+        });
 
         await builder.Build().RunAsync();
     }

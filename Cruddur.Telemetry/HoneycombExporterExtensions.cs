@@ -12,6 +12,10 @@ public static class HoneycombExporterExtensions
 {
     public const string ExporterName = "honeycomb";
 
+    /// <summary>Its own options name: named OTLP options are shared by every signal that uses the name, so one name
+    /// would send traces and metrics to the same URL.</summary>
+    public const string MetricsExporterName = "honeycomb-metrics";
+
     public static TracerProviderBuilder AddHoneycombExporter(this TracerProviderBuilder builder, TelemetrySettings settings)
     {
         if (settings.HoneycombApiKey is not { } apiKey)
@@ -34,7 +38,7 @@ public static class HoneycombExporterExtensions
             return builder;
         }
 
-        return builder.AddOtlpExporter(ExporterName, options =>
+        return builder.AddOtlpExporter(MetricsExporterName, options =>
         {
             options.Protocol = OtlpExportProtocol.HttpProtobuf;
             options.Endpoint = settings.HoneycombMetricsEndpoint;
