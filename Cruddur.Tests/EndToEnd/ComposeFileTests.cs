@@ -12,8 +12,9 @@ public sealed class ComposeFileTests
     internal static readonly string[] PassedThrough =
     [
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL",
-        "HONEYCOMB_API_KEY", "HONEYCOMB_ENDPOINT", "AWS_XRAY_DAEMON_ADDRESS", "AWS_XRAY_TRACING_NAME", "AWS_XRAY_URL",
-        "XRAY_SAMPLING_RULES", "XRAY_INDEXED_ATTRIBUTES", "CLOUDWATCH_LOG_GROUP", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
+        "HONEYCOMB_API_KEY", "HONEYCOMB_ENDPOINT", "HONEYCOMB_METRICS_DATASET", "AWS_XRAY_DAEMON_ADDRESS", "AWS_XRAY_TRACING_NAME", "AWS_XRAY_URL",
+        "XRAY_SAMPLING_RULES", "XRAY_INDEXED_ATTRIBUTES", "CLOUDWATCH_LOG_GROUP", "CLOUDWATCH_METRICS_NAMESPACE",
+        "CLOUDWATCH_METRICS_INTERVAL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
         "ROLLBAR_ACCESS_TOKEN", "ROLLBAR_ENVIRONMENT", "ROLLBAR_ENDPOINT", "ROLLBAR_MINIMUM_LEVEL", "ROLLBAR_SCRUB_FIELDS",
         "FRONTEND_URL", "BACKEND_URL",
@@ -38,6 +39,7 @@ public sealed class ComposeFileTests
 
             Assert.Contains("OTEL_SERVICE_NAME: cruddur-", section);
             Assert.Contains("ConnectionStrings__redis: redis:6379", section);
+            Assert.Contains("Cruddur__Dashboard: \"true\"", section); // the gateway's /dashboard needs the silos' half
         }
 
         // The published ports themselves (ASPNETCORE_URLS also mentions 4567, so match the port mapping's lines).
