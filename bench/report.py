@@ -6,7 +6,7 @@ import statistics
 import sys
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-CONFIGS = [("off", "(1) telemetry off"), ("sinks100", "(2) all sinks, 100%"), ("sinksrule", "(3) all sinks, orig. rule"),
+CONFIGS = [("off", "(1) telemetry off"), ("sinks100noemf", "(2) without EMF metrics"), ("sinks100", "(2) all sinks, 100%"), ("sinksrule", "(3) all sinks, orig. rule"),
            ("otlp100", "OTLP only, 100%"), ("xray100", "X-Ray only, 100%"), ("cloudwatch100", "CloudWatch only"),
            ("rollbar100", "Rollbar only")]
 
