@@ -24,6 +24,22 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<IReadOnlyDictionary<string, string>> TraceRequestHeaders => _traceRequestHeaders.Snapshot();
 
+    /// <summary>Every <c>/v1/traces</c> and <c>/v1/logs</c> request body as it came (protobuf; strings are UTF-8 in it).</summary>
+    public IReadOnlyList<byte[]> RawBodies => [.. _traceBodies.Snapshot(), .. _logBodies.Snapshot()];
+
+    /// <summary>The <c>/v1/logs</c> request bodies received so far.</summary>
+    public IReadOnlyList<byte[]> LogBodies => _logBodies.Snapshot();
+
+    private readonly Observed<byte[]> _traceBodies = new();
+    private readonly Observed<byte[]> _logBodies = new();
+
+    private static async Task<byte[]> ReadAsync(HttpRequest request)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        return body.ToArray();
+    }
+
     public static async Task<OtlpReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -34,14 +50,18 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
         app.MapPost("/v1/traces", async (HttpRequest request) =>
         {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body);
-            var spans = OtlpTraceDecoder.Decode(body.ToArray());
+            var body = await ReadAsync(request);
+            receiver._traceBodies.Add(body);
+            var spans = OtlpTraceDecoder.Decode(body);
             var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
             receiver.Add(spans, headers);
             return Results.Bytes([], "application/x-protobuf");
         });
-        app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
+        app.MapPost("/v1/logs", async (HttpRequest request) =>
+        {
+            receiver._logBodies.Add(await ReadAsync(request));
+            return Results.Bytes([], "application/x-protobuf");
+        });
         app.MapPost("/v1/metrics", () => Results.Bytes([], "application/x-protobuf"));
 
         await app.StartAsync();

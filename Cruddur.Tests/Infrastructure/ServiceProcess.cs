@@ -34,11 +34,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
     public string Output => string.Join(Environment.NewLine, _lines.Snapshot());
 
-    /// <summary>Starts a built project of this repository (<c>dotnet Project.dll</c> in its output folder).</summary>
-    public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts a built project of this repository (<c>dotnet Project.dll</c>), from its output folder unless
+    /// <paramref name="workingDirectory"/> names another (users start it from anywhere).
+    /// </summary>
+    public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string?> environment,
+        string? workingDirectory = null)
     {
         var output = RepoPaths.OutputOf(project);
-        return StartCore(name, new ProcessStartInfo("dotnet", Path.Combine(output, project + ".dll")) { WorkingDirectory = output }, environment);
+        return StartCore(name, new ProcessStartInfo("dotnet", Path.Combine(output, project + ".dll"))
+        {
+            WorkingDirectory = workingDirectory ?? output,
+        }, environment);
     }
 
     /// <summary>Starts any command on the PATH (redis-server, moto_server, ...).</summary>
