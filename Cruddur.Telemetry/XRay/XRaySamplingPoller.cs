@@ -31,6 +31,7 @@ internal sealed class XRaySamplingPoller : BackgroundService
     private readonly Func<double> _random;
     private readonly Lock _gate = new();
     private long _waits;
+    private DateTimeOffset _nextWake;
     private TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public XRaySamplingPoller(XRayRemoteRuleSource source, XRaySamplingProxyClient client, TimeProvider? time = null,
@@ -45,7 +46,28 @@ internal sealed class XRaySamplingPoller : BackgroundService
     public XRayRemoteRuleSource Source => _source;
 
     /// <summary>How many times the loop has gone to sleep (its timer is set by then).</summary>
-    public long Waits => Interlocked.Read(ref _waits);
+    public long Waits
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waits;
+            }
+        }
+    }
+
+    /// <summary>When the loop wakes next (as of its last sleep).</summary>
+    public DateTimeOffset NextWake
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextWake;
+            }
+        }
+    }
 
     /// <summary>
     /// Test hook: completes once the loop has gone to sleep <paramref name="count"/> times in all, i.e. everything due
@@ -100,18 +122,24 @@ internal sealed class XRaySamplingPoller : BackgroundService
                 }
 
                 _source.Update(_time.GetUtcNow());
+                if (!_source.IsRemote && nextRules > nextTargets)
+                {
+                    nextRules = nextTargets; // the local rules apply: try for the daemon's again soon
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
 
-            var wait = (nextRules < nextTargets ? nextRules : nextTargets) - _time.GetUtcNow();
+            var wake = nextRules < nextTargets ? nextRules : nextTargets;
+            var wait = wake - _time.GetUtcNow();
             var sleep = wait > TimeSpan.Zero ? Task.Delay(wait, _time, stoppingToken) : Task.CompletedTask;
             TaskCompletionSource asleep;
             lock (_gate)
             {
                 _waits++;
+                _nextWake = wake;
                 asleep = _waiting;
                 _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
