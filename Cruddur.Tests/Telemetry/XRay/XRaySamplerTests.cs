@@ -202,6 +202,31 @@ public class XRaySamplerTests
         Assert.True(IsSampled(plain.ShouldSample(Root("GET", "/api/activities/home"))));
     }
 
+    [Fact]
+    public void Host_header_with_a_port_is_sampled_under_the_name_its_segment_is_sent_with()
+    {
+        // AWS_XRAY_URL=example.com names segments after the host; the old convention's http.host carries the port.
+        var time = new FakeTimeProvider(SecondStart);
+        XRaySamplingRule[] rules = [new("by-host", 1, 0.0, 0, ServiceName: "example.com"), new("rest", 2, 1.0, 0)];
+        var sampler = new XRaySampler(rules, "cruddur-gateway", time, () => 0.5, dynamicNamingPattern: "example.com");
+        KeyValuePair<string, object?>[] tags = [new("http.method", "GET"), new("http.host", "example.com:8080"), new("http.target", "/api/activities/home?x=1")];
+
+        var segment = XRayTestSpans.Write(XRayTestSpans.Span("GET /api/activities/home", ActivityKind.Server, root: true, a =>
+        {
+            foreach (var (key, value) in tags)
+            {
+                a.SetTag(key, value);
+            }
+        }), XRayTestSpans.Options(o => o.DynamicNamingPattern = "example.com"));
+        using var document = System.Text.Json.JsonDocument.Parse(segment[(segment.IndexOf('\n') + 1)..]);
+        Assert.Equal("example.com", document.RootElement.GetProperty("name").GetString());
+        Assert.Equal("http://example.com/api/activities/home?x=1", document.RootElement.GetProperty("http").GetProperty("request").GetProperty("url").GetString());
+
+        // The rule for that name decides (FixedRate 0), not the one for the service name.
+        var decision = sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "GET", ActivityKind.Server, tags));
+        Assert.False(IsSampled(decision));
+    }
+
     private static bool IsSampled(SamplingResult result) => result.Decision == SamplingDecision.RecordAndSample;
 
     private static SamplingParameters Root(string method, string path) => new(
