@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.AspNetCore.Http;
 
 namespace Cruddur.Telemetry.Semantics;
 
@@ -48,6 +49,21 @@ internal readonly record struct HttpRequestAttributes(
 
         return reader.Result();
     }
+
+    /// <summary>
+    /// The request itself, for what a span does not carry yet when it is sampled: ASP.NET Core creates its request
+    /// activity with <c>server.address</c> and <c>server.port</c> only, so method and path come from here.
+    /// </summary>
+    public static HttpRequestAttributes From(HttpRequest request) => new(
+        request.Method, null, request.Scheme, request.Host.HasValue ? WithoutPort(request.Host.Host) : null, request.Host.Port,
+        request.Path.HasValue ? request.Path.Value : "/", request.QueryString.HasValue ? request.QueryString.Value![1..] : null,
+        null, null, null, null);
+
+    /// <summary>These attributes, with what they lack taken from <paramref name="other"/>.</summary>
+    public HttpRequestAttributes Or(in HttpRequestAttributes other) => new(
+        Method ?? other.Method, Url ?? other.Url, Scheme ?? other.Scheme, Host ?? other.Host, Port ?? other.Port,
+        Path ?? other.Path, Query ?? other.Query, UserAgent ?? other.UserAgent, ClientAddress ?? other.ClientAddress,
+        PeerAddress ?? other.PeerAddress, Status ?? other.Status);
 
     /// <summary><c>host</c>, <c>host:port</c>, <c>[v6]</c> or <c>[v6]:port</c> → the host alone; an unbracketed IPv6 literal stays as it is.</summary>
     internal static string WithoutPort(string host)

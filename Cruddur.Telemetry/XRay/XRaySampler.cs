@@ -33,6 +33,7 @@ public sealed class XRaySampler : Sampler
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
     private readonly XRayRemoteRuleSource? _remote;
+    private readonly Func<HttpRequestAttributes?>? _currentRequest;
 
     public XRaySampler(IReadOnlyList<XRaySamplingRule> rules, string serviceName, TimeProvider? time = null,
         Func<double>? random = null, string? dynamicNamingPattern = null, string? tracingName = null)
@@ -42,10 +43,15 @@ public sealed class XRaySampler : Sampler
 
     /// <param name="rules">The local rules: they decide while <paramref name="remote"/>'s rules do not apply.</param>
     /// <param name="remote">The daemon's rules, or null for local rules only.</param>
+    /// <param name="currentRequest">
+    /// The HTTP request being started, if any, for the method and path a span does not carry when it is sampled.
+    /// </param>
     internal XRaySampler(IReadOnlyList<XRaySamplingRule> rules, XRayRemoteRuleSource? remote, string serviceName,
-        TimeProvider? time = null, Func<double>? random = null, string? dynamicNamingPattern = null, string? tracingName = null)
+        TimeProvider? time = null, Func<double>? random = null, string? dynamicNamingPattern = null, string? tracingName = null,
+        Func<HttpRequestAttributes?>? currentRequest = null)
     {
         _remote = remote;
+        _currentRequest = currentRequest;
         _tracingName = tracingName;
         _rules = [.. rules.Select(r => new RuleState(r))];
         _serviceName = serviceName;
@@ -81,6 +87,11 @@ public sealed class XRaySampler : Sampler
     {
         // Read as the segment writer reads them, so the rule matches the name the segment is sent under.
         var http = HttpRequestAttributes.From(parameters.Tags);
+        if ((http.Method is null || http.Path is null) && _currentRequest?.Invoke() is { } request)
+        {
+            http = http.Or(request);
+        }
+
         var serviceName = RuleServiceName(http.Host);
         var now = _time.GetUtcNow();
         if (_remote is not null && _remote.TryDecide(serviceName, http.Host, http.Method, http.Path, now, _random, out var sampled))

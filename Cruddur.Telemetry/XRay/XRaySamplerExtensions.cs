@@ -1,3 +1,5 @@
+using Cruddur.Telemetry.Semantics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
@@ -28,12 +30,22 @@ public static class XRaySamplerExtensions
 
         // The same naming settings the exporter binds, so rules match the names segments are sent under.
         var naming = new XRayExporterOptions().Bind(configuration);
+
+        // ASP.NET Core starts a request's span with server.address and server.port only: method and path, which
+        // rules match too, are read from the request (set before its span starts) instead.
+        builder.ConfigureServices(services => services.AddHttpContextAccessor());
+        static Func<HttpRequestAttributes?> CurrentRequest(IServiceProvider sp)
+        {
+            var accessor = sp.GetService<IHttpContextAccessor>();
+            return () => accessor?.HttpContext?.Request is { } request ? HttpRequestAttributes.From(request) : null;
+        }
+
         if (RemoteDaemon(configuration) is not { } daemon)
         {
             return rules is null
                 ? builder
-                : builder.SetSampler(sp => new XRaySampler(rules, serviceName, sp.GetService<TimeProvider>(),
-                    dynamicNamingPattern: naming.DynamicNamingPattern, tracingName: naming.TracingName));
+                : builder.SetSampler(sp => new XRaySampler(rules, null, serviceName, sp.GetService<TimeProvider>(),
+                    dynamicNamingPattern: naming.DynamicNamingPattern, tracingName: naming.TracingName, currentRequest: CurrentRequest(sp)));
         }
 
         var local = rules ?? [XRaySamplingRule.Default];
@@ -49,7 +61,8 @@ public static class XRaySamplerExtensions
             services.AddHostedService(sp => sp.GetRequiredService<XRaySamplingPoller>());
         });
         return builder.SetSampler(sp => new XRaySampler(local, sp.GetRequiredService<XRayRemoteRuleSource>(), serviceName,
-            sp.GetService<TimeProvider>(), dynamicNamingPattern: naming.DynamicNamingPattern, tracingName: naming.TracingName));
+            sp.GetService<TimeProvider>(), dynamicNamingPattern: naming.DynamicNamingPattern, tracingName: naming.TracingName,
+            currentRequest: CurrentRequest(sp)));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cruddur.Telemetry.Semantics;
 using Cruddur.Telemetry.XRay;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
@@ -225,6 +226,32 @@ public class XRaySamplerTests
         // The rule for that name decides (FixedRate 0), not the one for the service name.
         var decision = sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "GET", ActivityKind.Server, tags));
         Assert.False(IsSampled(decision));
+    }
+
+    [Fact]
+    public void Method_and_path_missing_from_the_span_are_read_from_the_request_being_started()
+    {
+        // ASP.NET Core creates the request span with server.address and server.port only.
+        var time = new FakeTimeProvider(SecondStart);
+        XRaySamplingRule[] rules = [new("posts", 1, 1.0, 0, HttpMethod: "POST", UrlPath: "/api/activities"), new("rest", 2, 0.0, 0)];
+        HttpRequestAttributes? current = null;
+        var sampler = new XRaySampler(rules, null, "cruddur-gateway", time, () => 0.5, currentRequest: () => current);
+        KeyValuePair<string, object?>[] tags = [new("server.address", "localhost"), new("server.port", 4567)];
+        SamplingParameters Request() => new(default, ActivityTraceId.CreateRandom(), "HTTP", ActivityKind.Server, tags);
+
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/api/activities";
+        current = HttpRequestAttributes.From(context.Request);
+        Assert.True(IsSampled(sampler.ShouldSample(Request())));
+
+        context.Request.Method = "GET";
+        current = HttpRequestAttributes.From(context.Request);
+        Assert.False(IsSampled(sampler.ShouldSample(Request())));
+
+        // Without either, a rule's method and path patterns match anything (as for any attribute a request lacks).
+        current = null;
+        Assert.True(IsSampled(sampler.ShouldSample(Request())));
     }
 
     private static bool IsSampled(SamplingResult result) => result.Decision == SamplingDecision.RecordAndSample;
