@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -249,6 +250,47 @@ public sealed class XRayRemoteSamplingTests
         Assert.Null(calls[0].Body["NextToken"]);
         Assert.Equal(["2", "4", "6"], calls.Skip(1).Select(c => c.Body["NextToken"]!.GetValue<string>()));
         Assert.All(calls, c => Assert.False(c.SentExpect));
+    }
+
+    [Fact]
+    public async Task A_target_interval_spaces_that_rules_reports()
+    {
+        await using var proxy = await FakeXRaySamplingProxy.StartAsync();
+        proxy.ServeRules(Rule("Cruddur", 9000, 1.0, 0, "cruddur-gateway"), Rule("Default", 10000, 0.0, 0));
+        proxy.Targets = _ => new JsonObject { ["FixedRate"] = 1.0, ["Interval"] = 30 };
+        await using var h = await RemoteSamplingHarness.StartAsync(proxy.Port);
+
+        for (var second = 0; second < 60; second += 10)
+        {
+            h.Sample();
+            await h.RunUntilAsync(Start + TimeSpan.FromSeconds(second + 10));
+        }
+
+        // Reported at 10 s (no interval yet), then every 30 s: 40 s and 70 s; each report carries every request since.
+        await h.RunUntilAsync(Start + TimeSpan.FromSeconds(70));
+        var reports = RemoteSamplingHarness.Reported(proxy);
+        Assert.Equal([10L, 40L, 70L], reports.Select(r => r.Timestamp - Start.ToUnixTimeSeconds()));
+        Assert.Equal([1L, 3L, 2L], reports.Select(r => r.Requests));
+    }
+
+    [Theory]
+    [InlineData(null, null, false)]
+    [InlineData("127.0.0.1:2000", null, true)]
+    [InlineData("127.0.0.1:2000", "local", false)]
+    [InlineData("127.0.0.1:2000", "REMOTE", true)]
+    [InlineData(null, "remote", true)]
+    [InlineData("tcp:127.0.0.1:2999 udp:127.0.0.1:2000", null, true)]
+    public void Xray_sampling_is_remote_by_default_when_a_daemon_address_is_set(string? address, string? mode, bool remote)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AWS_XRAY_DAEMON_ADDRESS"] = address, ["XRAY_SAMPLING"] = mode })
+            .Build();
+        var daemon = XRaySamplerExtensions.RemoteDaemon(configuration);
+        Assert.Equal(remote, daemon is not null);
+        if (address is not null && address.StartsWith("tcp:", StringComparison.Ordinal))
+        {
+            Assert.Equal(("127.0.0.1", 2999), (daemon!.TcpHost, daemon.TcpPort)); // the proxy is the tcp: part
+        }
     }
 
     [Fact]
