@@ -31,6 +31,12 @@ public static class XRaySamplerExtensions
         // The same naming settings the exporter binds, so rules match the names segments are sent under.
         var naming = new XRayExporterOptions().Bind(configuration);
 
+        var daemon = RemoteDaemon(configuration);
+        if (daemon is null && rules is null)
+        {
+            return builder;
+        }
+
         // ASP.NET Core starts a request's span with server.address and server.port only: method and path, which
         // rules match too, are read from the request (set before its span starts) instead.
         builder.ConfigureServices(services => services.AddHttpContextAccessor());
@@ -40,12 +46,10 @@ public static class XRaySamplerExtensions
             return () => accessor?.HttpContext?.Request is { } request ? HttpRequestAttributes.From(request) : null;
         }
 
-        if (RemoteDaemon(configuration) is not { } daemon)
+        if (daemon is null)
         {
-            return rules is null
-                ? builder
-                : builder.SetSampler(sp => new XRaySampler(rules, null, serviceName, sp.GetService<TimeProvider>(),
-                    dynamicNamingPattern: naming.DynamicNamingPattern, tracingName: naming.TracingName, currentRequest: CurrentRequest(sp)));
+            return builder.SetSampler(sp => new XRaySampler(rules!, null, serviceName, sp.GetService<TimeProvider>(),
+                dynamicNamingPattern: naming.DynamicNamingPattern, tracingName: naming.TracingName, currentRequest: CurrentRequest(sp)));
         }
 
         var local = rules ?? [XRaySamplingRule.Default];

@@ -131,6 +131,11 @@ internal sealed class XRaySamplingPoller : BackgroundService
             {
                 return;
             }
+            catch (Exception ex)
+            {
+                // Never into the host: an escaping exception would stop it. Said once; the loop goes on.
+                _source.Failed("polling", $"{ex.GetType().Name}: {ex.Message}");
+            }
 
             var wake = nextRules < nextTargets ? nextRules : nextTargets;
             var wait = wake - _time.GetUtcNow();
