@@ -1,7 +1,7 @@
 using Cruddur.Gateway.Endpoints;
 using Cruddur.Gateway.Errors;
 using Cruddur.Gateway.Hosting;
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 using Cruddur.Telemetry;
 
 return await HostRunner.RunAsync("cruddur-gateway", async () =>

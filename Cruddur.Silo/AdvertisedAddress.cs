@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 
 namespace Cruddur.Silo;
 

@@ -1,4 +1,4 @@
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 using Cruddur.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

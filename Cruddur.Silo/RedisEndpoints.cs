@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Cruddur.Silo;

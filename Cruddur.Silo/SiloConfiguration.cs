@@ -1,5 +1,5 @@
 using Cruddur.Grains;
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 using Cruddur.Silo.Faults;
 using Cruddur.Telemetry.Rollbar;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 
 namespace Cruddur.Gateway.Hosting;
 

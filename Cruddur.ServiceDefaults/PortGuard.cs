@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// A silo's ports must be its own. Started on ports another silo already listens on, a second silo would otherwise

@@ -1,4 +1,4 @@
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// A configuration mistake found at start-up (a malformed port, an address that does not resolve, Redis out of

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// Runs a host's <c>Main</c> so that start-up ends in one of three ways: it runs; a configuration mistake is one line on

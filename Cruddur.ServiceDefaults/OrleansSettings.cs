@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// The <c>Orleans</c> configuration section shared by silos and the gateway's client

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// One line at start-up that says where the configuration came from and the log levels in effect, so a process
