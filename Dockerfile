@@ -5,11 +5,15 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PROJECT
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props global.json ./
+COPY Cruddur.Grains.Interfaces/Cruddur.Grains.Interfaces.csproj Cruddur.Grains.Interfaces/
 COPY Cruddur.Grains/Cruddur.Grains.csproj Cruddur.Grains/
+COPY Cruddur.ServiceDefaults/Cruddur.ServiceDefaults.csproj Cruddur.ServiceDefaults/
 COPY Cruddur.Telemetry/Cruddur.Telemetry.csproj Cruddur.Telemetry/
 COPY ${PROJECT}/${PROJECT}.csproj ${PROJECT}/
 RUN dotnet restore ${PROJECT}/${PROJECT}.csproj
+COPY Cruddur.Grains.Interfaces/ Cruddur.Grains.Interfaces/
 COPY Cruddur.Grains/ Cruddur.Grains/
+COPY Cruddur.ServiceDefaults/ Cruddur.ServiceDefaults/
 COPY Cruddur.Telemetry/ Cruddur.Telemetry/
 COPY ${PROJECT}/ ${PROJECT}/
 RUN dotnet publish ${PROJECT}/${PROJECT}.csproj -c Release --no-restore -o /app /p:UseAppHost=false \

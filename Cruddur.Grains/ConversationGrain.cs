@@ -15,10 +15,6 @@ public sealed partial class ConversationGrain(
     /// <summary>A conversation keeps its newest 1,000 messages.</summary>
     public const int Capacity = 1000;
 
-    /// <summary>One key for the pair whichever of the two asks: the handles in ordinal order, joined by ':'.</summary>
-    public static string KeyOf(string a, string b) =>
-        string.CompareOrdinal(a, b) <= 0 ? $"{a}:{b}" : $"{b}:{a}";
-
     public Task<ImmutableArray<DirectMessage>> GetMessagesAsync()
     {
         if (!state.RecordExists)

@@ -1,4 +1,4 @@
-using Cruddur.Grains.Hosting;
+using Cruddur.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 

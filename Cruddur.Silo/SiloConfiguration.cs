@@ -1,5 +1,5 @@
 using Cruddur.Grains;
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 using Cruddur.Silo.Faults;
 using Cruddur.Telemetry.Rollbar;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +19,10 @@ namespace Cruddur.Silo;
 /// <summary>How a Cruddur silo is put together; the host and the tests' TestCluster both use it.</summary>
 public static class SiloConfiguration
 {
-    public static ISiloBuilder UseCruddurSilo(this ISiloBuilder silo, IConfiguration configuration)
+    /// <param name="silo">The silo being built.</param>
+    /// <param name="configuration">The host's configuration.</param>
+    /// <param name="advertised">The address to advertise with Redis clustering; chosen here when not given.</param>
+    public static ISiloBuilder UseCruddurSilo(this ISiloBuilder silo, IConfiguration configuration, AdvertisedAddress? advertised = null)
     {
         var orleans = OrleansSettings.From(configuration);
         if (orleans.RedisConnectionString is { } redis)
@@ -33,7 +36,7 @@ public static class SiloConfiguration
                 {
                     o.SiloPort = orleans.SiloPort;
                     o.GatewayPort = orleans.GatewayPort;
-                    o.AdvertisedIPAddress = SiloAddressing.Advertised(orleans.AdvertisedIPAddress);
+                    o.AdvertisedIPAddress = (advertised ?? AdvertisedAddress.Choose(orleans)).Address;
                 })
                 .Configure<ClusterMembershipOptions>(ConfigureFailureDetection);
         }

@@ -27,6 +27,10 @@ public static class CruddurTelemetryExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        // One scrubber for every log record, whoever wrote it: the OpenTelemetry pipeline's first processor, and the
+        // console provider's wrapper (the console is not part of that pipeline).
+        var scrubbing = new ScrubbingLogProcessor();
+        ScrubbingConsoleLoggerProvider.Replace(builder.Services, scrubbing);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -80,7 +84,7 @@ public static class CruddurTelemetryExtensions
         // Log sinks. Rollbar registers IRollbarNotifier and its exception handler always and sends only when
         // ROLLBAR_ACCESS_TOKEN is set; CloudWatch Logs is on when CLOUDWATCH_LOG_GROUP is set.
         otel.WithLogging(logging => logging
-            .AddProcessor(new ScrubbingLogProcessor()) // first: before any exporter's batch processor
+            .AddProcessor(scrubbing) // first: before any exporter's batch processor
             .AddRollbarExporter()
             .AddCloudWatchLogsExporter(o => o.ServiceName = settings.ServiceName));
 

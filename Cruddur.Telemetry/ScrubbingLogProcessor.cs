@@ -27,7 +27,7 @@ public sealed partial class ScrubbingLogProcessor(SecretScrubber? scrubber = nul
     public string? Scrub(string? text) =>
         text is not null && MayHoldQuery(text) ? Query().Replace(text, m => _scrubber.ScrubQueryString(m.Value)) : text;
 
-    private static bool MayHoldQuery(string text)
+    internal static bool MayHoldQuery(string text)
     {
         var q = text.IndexOf('?');
         return q >= 0 && text.IndexOf('=', q) > q;

@@ -30,7 +30,7 @@ public static class MessagesEndpoints
                     return ApiResults.UnknownUser(other);
                 }
 
-                var key = ConversationGrain.KeyOf(caller.Handle, other);
+                var key = IConversationGrain.KeyOf(caller.Handle, other);
                 return ApiResults.Messages(await grains.GetGrain<IConversationGrain>(key).GetMessagesAsync());
             })
             .WithSummary("The conversation between the caller and handle, oldest first (handle = the sender)")
@@ -60,7 +60,7 @@ public static class MessagesEndpoints
                 }
 
                 var sender = await grains.GetGrain<IUserGrain>(caller.Handle).EnsureAsync();
-                var message = await grains.GetGrain<IConversationGrain>(ConversationGrain.KeyOf(sender.Handle, receiver.Handle))
+                var message = await grains.GetGrain<IConversationGrain>(IConversationGrain.KeyOf(sender.Handle, receiver.Handle))
                     .SendAsync(new Person(sender.Handle, sender.DisplayName), new Person(receiver.Handle, receiver.DisplayName), body.Message!);
                 return Results.Json(message, ApiJsonContext.Default.DirectMessage);
             })

@@ -1,5 +1,6 @@
 using Cruddur.Grains;
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
+using Cruddur.Telemetry;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;

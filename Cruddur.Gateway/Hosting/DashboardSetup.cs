@@ -1,5 +1,5 @@
 using Cruddur.Grains;
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 using Orleans.Dashboard;
 using Orleans.Runtime;
 

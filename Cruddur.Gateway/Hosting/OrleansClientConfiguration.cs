@@ -1,4 +1,4 @@
-using Cruddur.Grains.Hosting;
+using Cruddur.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using StackExchange.Redis;

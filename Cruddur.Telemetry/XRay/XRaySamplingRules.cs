@@ -13,7 +13,8 @@ namespace Cruddur.Telemetry.XRay;
 /// <item>the SDKs' local format, version 1 or 2: <c>{"version": 2, "rules": [...], "default": {...}}</c>; rules in
 /// file order, then <c>default</c>.</item>
 /// </list>
-/// Rules with <c>Attributes</c> or a <c>ResourceARN</c> other than <c>*</c> are skipped (SDKs cannot evaluate them).
+/// Rules with <c>Attributes</c>, a <c>ResourceARN</c> other than <c>*</c> or a <c>Version</c> other than 1 are skipped
+/// (SDKs cannot evaluate them).
 /// </summary>
 public static class XRaySamplingRules
 {
@@ -38,10 +39,7 @@ public static class XRaySamplingRules
         }
         else if (TryGet(root, "SamplingRuleRecords", out var records))
         {
-            foreach (var record in records.EnumerateArray())
-            {
-                AddCentral(rules, TryGet(record, "SamplingRule", out var rule) ? rule : record);
-            }
+            AddRecords(rules, records);
         }
         else if (TryGet(root, "RuleName", out _))
         {
@@ -52,10 +50,36 @@ public static class XRaySamplingRules
             throw new FormatException("expected {\"SamplingRule\": {...}}, {\"SamplingRuleRecords\": [...]} or {\"version\": 2, \"rules\": [...]}");
         }
 
+        return Ordered(rules);
+    }
+
+    /// <summary>
+    /// The rules of one <c>GetSamplingRules</c> page (<c>SamplingRuleRecords</c>) added to <paramref name="rules"/>;
+    /// see https://docs.aws.amazon.com/xray/latest/api/API_GetSamplingRules.html.
+    /// </summary>
+    internal static void AddRecords(List<XRaySamplingRule> rules, JsonElement records)
+    {
+        foreach (var record in records.EnumerateArray())
+        {
+            AddCentral(rules, TryGet(record, "SamplingRule", out var rule) ? rule : record);
+        }
+    }
+
+    /// <summary>By priority, then name; X-Ray's <c>Default</c> added last unless there is one.</summary>
+    internal static List<XRaySamplingRule> Ordered(List<XRaySamplingRule> rules)
+    {
         rules.Sort((a, b) => a.Priority != b.Priority ? a.Priority.CompareTo(b.Priority) : string.CompareOrdinal(a.Name, b.Name));
-        if (!rules.Exists(r => r.Name == "Default"))
+        var fallback = rules.FindIndex(r => r.Name == "Default");
+        if (fallback < 0)
         {
             rules.Add(XRaySamplingRule.Default);
+        }
+        else if (fallback != rules.Count - 1)
+        {
+            // Default catches what no other rule matched, whatever priority it was given.
+            var rule = rules[fallback];
+            rules.RemoveAt(fallback);
+            rules.Add(rule);
         }
 
         return rules;
@@ -63,6 +87,12 @@ public static class XRaySamplingRules
 
     private static void AddCentral(List<XRaySamplingRule> rules, JsonElement rule)
     {
+        // Rule format version 1 is the only one there is, and the only one the SDKs apply.
+        if (TryGet(rule, "Version", out var version) && version.ValueKind == JsonValueKind.Number && version.GetInt32() != 1)
+        {
+            return;
+        }
+
         if (TryGet(rule, "Attributes", out var attributes) && attributes.ValueKind == JsonValueKind.Object && attributes.EnumerateObject().Any())
         {
             return;

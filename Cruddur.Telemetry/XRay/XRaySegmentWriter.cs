@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cruddur.Telemetry.Semantics;
 using OpenTelemetry.Resources;
 
 namespace Cruddur.Telemetry.XRay;
@@ -579,44 +580,12 @@ internal sealed class XRaySegmentWriter
         string? Method, string? Url, string? Scheme, string? Host, object? Port, string? Path, string? Query,
         string? UserAgent, string? ClientAddress, string? PeerAddress, int? Status)
     {
+        /// <summary>Read by <see cref="HttpRequestAttributes"/>, as the sampler reads them (host without a port).</summary>
         public static HttpFacts From(Activity activity)
         {
-            string? method = null, url = null, scheme = null, host = null, path = null, query = null, agent = null, client = null, peer = null;
-            object? port = null;
-            int? status = null;
-            foreach (ref readonly var tag in activity.EnumerateTagObjects())
-            {
-                switch (tag.Key)
-                {
-                    case "http.request.method" or "http.method": method = tag.Value as string; break;
-                    case "url.full" or "http.url": url = tag.Value as string; break;
-                    case "url.scheme" or "http.scheme": scheme = tag.Value as string; break;
-                    case "server.address" or "http.host" or "net.host.name": host ??= tag.Value as string; break;
-                    case "server.port" or "net.host.port": port = tag.Value; break;
-                    case "url.path" or "http.target": path ??= tag.Value as string; break;
-                    case "url.query": query = tag.Value as string; break;
-                    case "user_agent.original" or "http.user_agent": agent = tag.Value as string; break;
-                    case "client.address" or "http.client_ip": client = tag.Value as string; break;
-                    case "network.peer.address": peer = tag.Value as string; break;
-                    case "http.response.status_code" or "http.status_code": status = AsInt(tag.Value); break;
-                }
-            }
-
-            if (host is not null && host.IndexOf(':') is > 0 and var colon && !host.Contains(']'))
-            {
-                host = host[..colon]; // old convention http.host may carry the port
-            }
-
-            return new(method, url, scheme, host, port, path, query, agent, client, peer, status);
+            var a = HttpRequestAttributes.From(activity);
+            return new(a.Method, a.Url, a.Scheme, a.Host, a.Port, a.Path, a.Query, a.UserAgent, a.ClientAddress, a.PeerAddress, a.Status);
         }
-
-        private static int? AsInt(object? value) => value switch
-        {
-            int i => i,
-            long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
-            string s when int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        };
 
         public void Write(Utf8JsonWriter w, bool isSegment)
         {

@@ -26,6 +26,9 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
         await using var admin = await TestClusterClient.ConnectAsync(redis, cluster.ClusterId);
         using var http = cluster.CreateClient();
 
+        // No Orleans__AdvertisedIPAddress was given: each silo chose loopback itself, said why, and they found each other.
+        Assert.All(cluster.Silos, s => Assert.Contains(
+            "Advertising 127.0.0.1 to the cluster (Redis is on this machine, so the cluster is)", s.Output, StringComparison.Ordinal));
         var hosts = await admin.Management.GetHosts(onlyActive: true);
         Assert.Equal(2, hosts.Count);
         Assert.Equal(

@@ -21,6 +21,7 @@ public sealed class XRayTwoProcessTests(ITestOutputHelper output)
         var env = CruddurCluster.OtlpTo(receiver.Endpoint);
         env["AWS_XRAY_DAEMON_ADDRESS"] = daemon.Address;
         env["XRAY_SAMPLING_RULES"] = Path.Combine(RepoPaths.Root, "aws", "json", "xray.json");
+        env["XRAY_SAMPLING"] = "local"; // the rule file decides (XRayRemoteSamplingTwoProcessTests has the daemon's rules)
         await using var cluster = await CruddurCluster.StartAsync(env, env);
         // The test process may host in-process TracerProviders of other tests; this client injects no trace
         // headers (no runtime propagator, instrumentation suppressed), so the gateway really starts the trace.

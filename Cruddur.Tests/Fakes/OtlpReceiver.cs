@@ -25,6 +25,22 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<IReadOnlyDictionary<string, string>> TraceRequestHeaders => _traceRequestHeaders.Snapshot();
 
+    /// <summary>Every <c>/v1/traces</c> and <c>/v1/logs</c> request body as it came (protobuf; strings are UTF-8 in it).</summary>
+    public IReadOnlyList<byte[]> RawBodies => [.. _traceBodies.Snapshot(), .. _logBodies.Snapshot()];
+
+    /// <summary>The <c>/v1/logs</c> request bodies received so far.</summary>
+    public IReadOnlyList<byte[]> LogBodies => _logBodies.Snapshot();
+
+    private readonly Observed<byte[]> _traceBodies = new();
+    private readonly Observed<byte[]> _logBodies = new();
+
+    private static async Task<byte[]> ReadAsync(HttpRequest request)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        return body.ToArray();
+    }
+
     /// <summary>The headers of every <c>/v1/metrics</c> request (the body is not decoded).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> MetricRequestHeaders => _metricRequestHeaders.Snapshot();
 
@@ -38,14 +54,18 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
         app.MapPost("/v1/traces", async (HttpRequest request) =>
         {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body);
-            var spans = OtlpTraceDecoder.Decode(body.ToArray());
+            var body = await ReadAsync(request);
+            receiver._traceBodies.Add(body);
+            var spans = OtlpTraceDecoder.Decode(body);
             var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
             receiver.Add(spans, headers);
             return Results.Bytes([], "application/x-protobuf");
         });
-        app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
+        app.MapPost("/v1/logs", async (HttpRequest request) =>
+        {
+            receiver._logBodies.Add(await ReadAsync(request));
+            return Results.Bytes([], "application/x-protobuf");
+        });
         app.MapPost("/v1/metrics", (HttpRequest request) =>
         {
             receiver._metricRequestHeaders.Add(request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()));

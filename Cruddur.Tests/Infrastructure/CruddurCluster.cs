@@ -8,6 +8,7 @@ public sealed class CruddurCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly List<ServiceProcess> _processes = [];
+    private string? _workingDirectory;
 
     private CruddurCluster(string clusterId, int gatewayPort)
     {
@@ -21,14 +22,24 @@ public sealed class CruddurCluster : IAsyncDisposable
     /// <summary>The silo processes still running.</summary>
     public IReadOnlyList<ServiceProcess> Silos =>
         _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal) && !p.HasExited).ToList();
+    /// <summary>Every silo process started, running or not (their output stays readable).</summary>
+    public IReadOnlyList<ServiceProcess> SiloProcesses =>
+        _processes.Where(p => p.Name.StartsWith("silo", StringComparison.Ordinal)).ToList();
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>Starts one silo (localhost clustering) and the gateway, and waits until both have started.</summary>
+    /// <summary>
+    /// Starts one silo (localhost clustering) and the gateway, and waits until both have started; from their output
+    /// folders, or both from <paramref name="workingDirectory"/>.
+    /// </summary>
     public static async Task<CruddurCluster> StartAsync(
         IReadOnlyDictionary<string, string?>? siloEnvironment = null,
-        IReadOnlyDictionary<string, string?>? gatewayEnvironment = null)
+        IReadOnlyDictionary<string, string?>? gatewayEnvironment = null,
+        string? workingDirectory = null)
     {
-        var cluster = new CruddurCluster("test-" + Guid.NewGuid().ToString("N")[..8], FreePort.Tcp());
+        var cluster = new CruddurCluster("test-" + Guid.NewGuid().ToString("N")[..8], FreePort.Tcp())
+        {
+            _workingDirectory = workingDirectory,
+        };
         try
         {
             var silo = cluster.StartSilo("silo", FreePort.Tcp(), cluster.GatewayPort, siloEnvironment);
@@ -77,8 +88,8 @@ public sealed class CruddurCluster : IAsyncDisposable
         var cluster = new CruddurCluster("test-" + Guid.NewGuid().ToString("N")[..8], gatewayPort: 0);
         var env = new Dictionary<string, string?>
         {
+            // No Orleans__AdvertisedIPAddress: a silo picks it (loopback, as Redis is), as one started by hand does.
             ["ConnectionStrings__redis"] = redis.ConnectionString,
-            ["Orleans__AdvertisedIPAddress"] = "127.0.0.1",
         };
         Merge(env, environment);
         cluster.RedisEnvironment = env;
@@ -116,7 +127,7 @@ public sealed class CruddurCluster : IAsyncDisposable
             ["Orleans__GatewayPort"] = gatewayPort.ToString(),
         };
         Merge(env, environment);
-        var silo = ServiceProcess.Start(name, "Cruddur.Silo", env);
+        var silo = ServiceProcess.Start(name, "Cruddur.Silo", env, _workingDirectory);
         _processes.Add(silo);
         _siloPorts[name] = siloPort;
         _siloGatewayPorts[name] = gatewayPort;
@@ -145,7 +156,7 @@ public sealed class CruddurCluster : IAsyncDisposable
             ["Cruddur__TrustCallerHeader"] = "true",
         };
         Merge(env, environment);
-        Gateway = ServiceProcess.Start("gateway", "Cruddur.Gateway", env);
+        Gateway = ServiceProcess.Start("gateway", "Cruddur.Gateway", env, _workingDirectory);
         _processes.Add(Gateway);
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         await Gateway.WaitForOutputAsync(waitFor, StartTimeout);

@@ -14,7 +14,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     [
         "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME",
         "HONEYCOMB_API_KEY", "HONEYCOMB_ENDPOINT", "AWS_XRAY_DAEMON_ADDRESS", "AWS_XRAY_TRACING_NAME", "AWS_XRAY_URL",
-        "XRAY_SAMPLING_RULES", "CLOUDWATCH_LOG_GROUP", "CLOUDWATCH_METRICS_NAMESPACE", "CLOUDWATCH_METRICS_INTERVAL",
+        "XRAY_SAMPLING", "XRAY_SAMPLING_RULES", "CLOUDWATCH_LOG_GROUP", "CLOUDWATCH_METRICS_NAMESPACE", "CLOUDWATCH_METRICS_INTERVAL",
         "HONEYCOMB_METRICS_DATASET", "Cruddur__Dashboard", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
         "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "ROLLBAR_ACCESS_TOKEN", "ROLLBAR_ENDPOINT",
         "ROLLBAR_ENVIRONMENT", "ConnectionStrings__redis", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
@@ -35,11 +35,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
     public string Output => string.Join(Environment.NewLine, _lines.Snapshot());
 
-    /// <summary>Starts a built project of this repository (<c>dotnet Project.dll</c> in its output folder).</summary>
-    public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts a built project of this repository (<c>dotnet Project.dll</c>), from its output folder unless
+    /// <paramref name="workingDirectory"/> names another (users start it from anywhere).
+    /// </summary>
+    public static ServiceProcess Start(string name, string project, IReadOnlyDictionary<string, string?> environment,
+        string? workingDirectory = null)
     {
         var output = RepoPaths.OutputOf(project);
-        return StartCore(name, new ProcessStartInfo("dotnet", Path.Combine(output, project + ".dll")) { WorkingDirectory = output }, environment);
+        return StartCore(name, new ProcessStartInfo("dotnet", Path.Combine(output, project + ".dll"))
+        {
+            WorkingDirectory = workingDirectory ?? output,
+        }, environment);
     }
 
     /// <summary>Starts any command on the PATH (redis-server, moto_server, ...).</summary>

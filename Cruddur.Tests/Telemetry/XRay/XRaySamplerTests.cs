@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cruddur.Telemetry.Semantics;
 using Cruddur.Telemetry.XRay;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
@@ -200,6 +201,57 @@ public class XRaySamplerTests
         Assert.False(IsSampled(dynamic.ShouldSample(Root("GET", "/api/activities/home"))));
         var plain = new XRaySampler(rules, "cruddur-gateway", time, () => 0.5);
         Assert.True(IsSampled(plain.ShouldSample(Root("GET", "/api/activities/home"))));
+    }
+
+    [Fact]
+    public void Host_header_with_a_port_is_sampled_under_the_name_its_segment_is_sent_with()
+    {
+        // AWS_XRAY_URL=example.com names segments after the host; the old convention's http.host carries the port.
+        var time = new FakeTimeProvider(SecondStart);
+        XRaySamplingRule[] rules = [new("by-host", 1, 0.0, 0, ServiceName: "example.com"), new("rest", 2, 1.0, 0)];
+        var sampler = new XRaySampler(rules, "cruddur-gateway", time, () => 0.5, dynamicNamingPattern: "example.com");
+        KeyValuePair<string, object?>[] tags = [new("http.method", "GET"), new("http.host", "example.com:8080"), new("http.target", "/api/activities/home?x=1")];
+
+        var segment = XRayTestSpans.Write(XRayTestSpans.Span("GET /api/activities/home", ActivityKind.Server, root: true, a =>
+        {
+            foreach (var (key, value) in tags)
+            {
+                a.SetTag(key, value);
+            }
+        }), XRayTestSpans.Options(o => o.DynamicNamingPattern = "example.com"));
+        using var document = System.Text.Json.JsonDocument.Parse(segment[(segment.IndexOf('\n') + 1)..]);
+        Assert.Equal("example.com", document.RootElement.GetProperty("name").GetString());
+        Assert.Equal("http://example.com/api/activities/home?x=1", document.RootElement.GetProperty("http").GetProperty("request").GetProperty("url").GetString());
+
+        // The rule for that name decides (FixedRate 0), not the one for the service name.
+        var decision = sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "GET", ActivityKind.Server, tags));
+        Assert.False(IsSampled(decision));
+    }
+
+    [Fact]
+    public void Method_and_path_missing_from_the_span_are_read_from_the_request_being_started()
+    {
+        // ASP.NET Core creates the request span with server.address and server.port only.
+        var time = new FakeTimeProvider(SecondStart);
+        XRaySamplingRule[] rules = [new("posts", 1, 1.0, 0, HttpMethod: "POST", UrlPath: "/api/activities"), new("rest", 2, 0.0, 0)];
+        HttpRequestAttributes? current = null;
+        var sampler = new XRaySampler(rules, null, "cruddur-gateway", time, () => 0.5, currentRequest: () => current);
+        KeyValuePair<string, object?>[] tags = [new("server.address", "localhost"), new("server.port", 4567)];
+        SamplingParameters Request() => new(default, ActivityTraceId.CreateRandom(), "HTTP", ActivityKind.Server, tags);
+
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/api/activities";
+        current = HttpRequestAttributes.From(context.Request);
+        Assert.True(IsSampled(sampler.ShouldSample(Request())));
+
+        context.Request.Method = "GET";
+        current = HttpRequestAttributes.From(context.Request);
+        Assert.False(IsSampled(sampler.ShouldSample(Request())));
+
+        // Without either, a rule's method and path patterns match anything (as for any attribute a request lacks).
+        current = null;
+        Assert.True(IsSampled(sampler.ShouldSample(Request())));
     }
 
     private static bool IsSampled(SamplingResult result) => result.Decision == SamplingDecision.RecordAndSample;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.Telemetry;
 
 /// <summary>
 /// One log line per distinct failure per interval, carrying how many times it happened, instead of one per request:

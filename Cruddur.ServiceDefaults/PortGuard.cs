@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cruddur.Silo;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// A silo's ports must be its own. Started on ports another silo already listens on, a second silo would otherwise
 /// run on quietly; this says so in one line and the process exits. The test is a connection attempt on the loopback:
 /// something that answers there listens on the port (a bind test can pass beside a listener on another address).
 /// </summary>
-internal static class PortGuard
+public static class PortGuard
 {
     /// <summary>The first of <paramref name="ports"/> that something already listens on, or null.</summary>
     public static int? FirstTaken(params int[] ports)

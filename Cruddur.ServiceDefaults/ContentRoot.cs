@@ -1,4 +1,4 @@
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// Where a host finds <c>appsettings.json</c>: the application's own folder, wherever it was started from — not the

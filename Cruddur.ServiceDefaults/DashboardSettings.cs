@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Cruddur.Grains.Hosting;
+namespace Cruddur.ServiceDefaults;
 
 /// <summary>
 /// <c>Cruddur__Dashboard=true</c> turns the Orleans Dashboard on: its grains and call profiling in every silo, its

@@ -4,9 +4,13 @@ using Orleans.Concurrency;
 
 namespace Cruddur.Grains;
 
-/// <summary>The direct messages between two people, keyed by <see cref="ConversationGrain.KeyOf"/> of their handles.</summary>
+/// <summary>The direct messages between two people, keyed by <see cref="KeyOf"/> of their handles.</summary>
 public interface IConversationGrain : IGrainWithStringKey
 {
+    /// <summary>One key for the pair whichever of the two asks: the handles in ordinal order, joined by ':'.</summary>
+    static string KeyOf(string a, string b) =>
+        string.CompareOrdinal(a, b) <= 0 ? $"{a}:{b}" : $"{b}:{a}";
+
     /// <summary>Oldest first. Reads only.</summary>
     [AlwaysInterleave]
     Task<ImmutableArray<DirectMessage>> GetMessagesAsync();
