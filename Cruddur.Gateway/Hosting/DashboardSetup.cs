@@ -58,8 +58,10 @@ public static class DashboardSetup
 }
 
 /// <summary>
-/// Whether the cluster answers the cheapest grain call within <see cref="ClusterHealthCheck.Timeout"/>, asked at most
-/// once per <see cref="Freshness"/> however many dashboard requests come (its pages poll several endpoints a second).
+/// Whether the cluster answers the cheapest grain call within <see cref="ClusterHealthCheck.Timeout"/>. Asked for
+/// each dashboard request (requests arriving while a probe is out share it); a "no" is kept for
+/// <see cref="Freshness"/>, so while the cluster is gone the dashboard's polling is answered at once. A "yes" is never
+/// reused: a cluster that just went away must not let a request through to wait for the response timeout.
 /// </summary>
 internal sealed class DashboardClusterGate(IGrainFactory grains, TimeProvider time)
 {
@@ -73,13 +75,15 @@ internal sealed class DashboardClusterGate(IGrainFactory grains, TimeProvider ti
     {
         lock (_lock)
         {
-            if (_probe is null || (_probe.IsCompleted && time.GetUtcNow() - _probedAt >= Freshness))
+            var reuse = _probe is { IsCompleted: false }
+                        || (_probe is { IsCompleted: true } done && !done.Result && time.GetUtcNow() - _probedAt < Freshness);
+            if (!reuse)
             {
                 _probedAt = time.GetUtcNow();
                 _probe = ProbeAsync();
             }
 
-            return _probe;
+            return _probe!;
         }
     }
 
