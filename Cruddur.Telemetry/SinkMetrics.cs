@@ -1,31 +1,36 @@
 using System.Diagnostics.Metrics;
+using Cruddur.Telemetry.Delivery;
 
 namespace Cruddur.Telemetry;
 
 /// <summary>
 /// Telemetry about telemetry: every sink counts what it exported, dropped, retried and trimmed on one meter
 /// (<see cref="TelemetryNames.SinkMeter"/>), tagged <c>sink</c> = xray | cloudwatch | rollbar, and
-/// <c>reason</c> for drops. The counts are also kept in-process so tests and soaks can read them directly.
+/// <c>reason</c> (<see cref="DropReason"/>) for drops. The counts are also kept in-process so tests and soaks can read
+/// them directly. Where DI exists the meter comes from <see cref="IMeterFactory"/> (<see cref="SinkMeter"/>).
 /// </summary>
-public sealed class SinkMetrics
+internal sealed class SinkMetrics
 {
-    private static readonly Meter Meter = new(TelemetryNames.SinkMeter, "1.0.0");
-    private static readonly Counter<long> ExportedCounter = Meter.CreateCounter<long>("cruddur.telemetry.exported", "{item}", "Items a sink delivered.");
-    private static readonly Counter<long> DroppedCounter = Meter.CreateCounter<long>("cruddur.telemetry.dropped", "{item}", "Items a sink gave up on.");
-    private static readonly Counter<long> RetriedCounter = Meter.CreateCounter<long>("cruddur.telemetry.retried", "{request}", "Requests a sink sent again.");
-    private static readonly Counter<long> TrimmedCounter = Meter.CreateCounter<long>("cruddur.telemetry.trimmed", "{item}", "Items a sink shortened to fit a size limit.");
+    /// <summary>For sinks made without a service provider (tests, benchmarks).</summary>
+    private static readonly Meter FallbackMeter = new(TelemetryNames.SinkMeter, "1.0.0");
 
+    private readonly Meter _meter;
+    private readonly Counter<long> _exportedCounter;
+    private readonly Counter<long> _droppedCounter;
+    private readonly Counter<long> _retriedCounter;
+    private readonly Counter<long> _trimmedCounter;
     private readonly KeyValuePair<string, object?> _sinkTag;
     private long _exported, _dropped, _retried, _trimmed;
 
-    public SinkMetrics(string sink, Func<long>? queueLength = null)
+    public SinkMetrics(string sink, Meter? meter = null)
     {
         Sink = sink;
+        _meter = meter ?? FallbackMeter;
         _sinkTag = new("sink", sink);
-        if (queueLength is not null)
-        {
-            Meter.CreateObservableGauge($"cruddur.telemetry.{sink}.queue_length", queueLength, "{item}", "Items waiting in the sink's queue.");
-        }
+        _exportedCounter = _meter.CreateCounter<long>("cruddur.telemetry.exported", "{item}", "Items a sink delivered.");
+        _droppedCounter = _meter.CreateCounter<long>("cruddur.telemetry.dropped", "{item}", "Items a sink gave up on.");
+        _retriedCounter = _meter.CreateCounter<long>("cruddur.telemetry.retried", "{request}", "Requests a sink sent again.");
+        _trimmedCounter = _meter.CreateCounter<long>("cruddur.telemetry.trimmed", "{item}", "Items a sink shortened to fit a size limit.");
     }
 
     public string Sink { get; }
@@ -34,28 +39,37 @@ public sealed class SinkMetrics
     public long Retried => Interlocked.Read(ref _retried);
     public long Trimmed => Interlocked.Read(ref _trimmed);
 
+    /// <summary>Publishes the sink's queue length as <c>cruddur.telemetry.{sink}.queue_length</c>.</summary>
+    public void ObserveQueueLength(Func<long> queueLength) =>
+        _meter.CreateObservableGauge($"cruddur.telemetry.{Sink}.queue_length", queueLength, "{item}", "Items waiting in the sink's queue.");
+
     public void AddExported(long count = 1)
     {
         Interlocked.Add(ref _exported, count);
-        ExportedCounter.Add(count, _sinkTag);
+        _exportedCounter.Add(count, _sinkTag);
     }
 
-    /// <param name="reason">queue_full, rejected, send_failed, too_large, shutdown, ...</param>
-    public void AddDropped(string reason, long count = 1)
+    public void AddDropped(DropReason reason, long count = 1)
     {
         Interlocked.Add(ref _dropped, count);
-        DroppedCounter.Add(count, _sinkTag, new("reason", reason));
+        _droppedCounter.Add(count, _sinkTag, new("reason", reason.Tag()));
     }
 
     public void AddRetried(long count = 1)
     {
         Interlocked.Add(ref _retried, count);
-        RetriedCounter.Add(count, _sinkTag);
+        _retriedCounter.Add(count, _sinkTag);
     }
 
     public void AddTrimmed(long count = 1)
     {
         Interlocked.Add(ref _trimmed, count);
-        TrimmedCounter.Add(count, _sinkTag);
+        _trimmedCounter.Add(count, _sinkTag);
     }
+}
+
+/// <summary>The sinks' meter, made by the host's <see cref="IMeterFactory"/> (registered as a singleton where DI exists).</summary>
+internal sealed class SinkMeter(IMeterFactory factory)
+{
+    public Meter Meter { get; } = factory.Create(TelemetryNames.SinkMeter, "1.0.0");
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cruddur.Telemetry.Delivery;
 
 namespace Cruddur.Telemetry.CloudWatch;
 
@@ -30,15 +31,7 @@ internal sealed class CloudWatchLogsClient : IDisposable
         Region = region;
         _credentials = credentials;
         _time = time;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(Math.Min(5, requestTimeout.TotalSeconds)),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            UseProxy = true,
-        })
-        {
-            Timeout = requestTimeout,
-        };
+        _http = SinkHttpClient.Create(requestTimeout, handler);
     }
 
     public Uri Endpoint { get; }

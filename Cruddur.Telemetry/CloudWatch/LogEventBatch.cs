@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cruddur.Telemetry.Delivery;
 
 namespace Cruddur.Telemetry.CloudWatch;
 
@@ -6,7 +7,7 @@ namespace Cruddur.Telemetry.CloudWatch;
 /// Builds one PutLogEvents batch: at most 10,000 events and 1,048,576 bytes (message bytes + 26 per event);
 /// <see cref="Seal"/> then orders it chronologically and cuts it at 24 h from its first event.
 /// </summary>
-internal sealed class LogEventBatch
+internal sealed class LogEventBatch : ISinkBatcher<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>>
 {
     private readonly List<CloudWatchLogEvent> _events = [];
 
@@ -66,6 +67,13 @@ internal sealed class LogEventBatch
 
         _events.RemoveRange(cut, _events.Count - cut);
         return overflow;
+    }
+
+    /// <summary>The sender's view of <see cref="Seal()"/>: the events past 24 h go to <paramref name="later"/>.</summary>
+    IReadOnlyList<CloudWatchLogEvent> ISinkBatcher<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>>.Seal(List<CloudWatchLogEvent> later)
+    {
+        later.AddRange(Seal());
+        return _events;
     }
 
     /// <summary>

@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cruddur.Telemetry.Text;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
 
@@ -261,33 +261,12 @@ internal sealed class LogRecordFormatter(string serviceName)
         w.WriteString(XRayTraceIdName, xray);
     }
 
+    /// <summary>At most <paramref name="max"/> chars (surrogate-safe) and the marker, when longer.</summary>
     private static string Cap(string value, int max) =>
-        value.Length <= max ? value : string.Concat(value.AsSpan(0, max), CloudWatchLimits.TruncationMarker);
+        TextTruncation.Truncate(value, max, max, CloudWatchLimits.TruncationMarker);
 
-    private static void WriteValue(Utf8JsonWriter w, string key, object? value, int maxString, ref int longest)
-    {
-        switch (value)
-        {
-            case null: w.WriteNull(key); break;
-            case bool b: w.WriteBoolean(key, b); break;
-            case int i: w.WriteNumber(key, i); break;
-            case long l: w.WriteNumber(key, l); break;
-            case short s: w.WriteNumber(key, s); break;
-            case byte by: w.WriteNumber(key, by); break;
-            case uint ui: w.WriteNumber(key, ui); break;
-            case ulong ul: w.WriteNumber(key, ul); break;
-            case float f when float.IsFinite(f): w.WriteNumber(key, f); break;
-            case double d when double.IsFinite(d): w.WriteNumber(key, d); break;
-            case decimal m: w.WriteNumber(key, m); break;
-            case DateTime dt: w.WriteString(key, dt.ToString("O", CultureInfo.InvariantCulture)); break;
-            case DateTimeOffset dto: w.WriteString(key, dto.ToString("O", CultureInfo.InvariantCulture)); break;
-            default:
-                var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
-                longest = Math.Max(longest, text.Length);
-                w.WriteString(key, Cap(text, maxString));
-                break;
-        }
-    }
+    private static void WriteValue(Utf8JsonWriter w, string key, object? value, int maxString, ref int longest) =>
+        TagValueJson.WriteProperty(w, key, value, maxString, CloudWatchLimits.TruncationMarker, ref longest);
 
     /// <summary>Scope values flattened into one <c>scopes</c> object (ASP.NET Core's RequestPath, ConnectionId, ...).</summary>
     private sealed class ScopeWriter

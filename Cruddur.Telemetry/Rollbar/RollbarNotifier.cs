@@ -1,11 +1,11 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Cruddur.Telemetry.Delivery;
 using OpenTelemetry.Logs;
 
 namespace Cruddur.Telemetry.Rollbar;
 
 /// <summary>
-/// The process's one Rollbar notifier: builds scrubbed items and hands them to the <see cref="RollbarSender"/>.
+/// The process's one Rollbar notifier: builds scrubbed items and hands them to its <see cref="SinkSender{TItem, TBatch}"/>,
+/// which delivers them through a <see cref="RollbarTransport"/>.
 /// Shared by the log exporter, the gateway's exception handler, the silo's grain call filter and <c>/rollbar/test</c>.
 /// </summary>
 internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDisposable
@@ -13,25 +13,33 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
     private readonly RollbarOptions _options;
     private readonly TimeProvider _time;
     private readonly RollbarPayloadBuilder _builder;
-    private readonly RollbarSender? _sender;
+    private readonly SinkSender<RollbarQueuedItem, RollbarQueuedItem>? _sender;
+    private readonly SinkDiagnostics _diagnostics;
 
-    public RollbarNotifier(IOptions<RollbarOptions> options, TimeProvider time, TelemetrySettings? settings = null)
-        : this(options.Value, time, settings)
-    {
-    }
-
-    internal RollbarNotifier(RollbarOptions options, TimeProvider time, TelemetrySettings? settings = null, HttpMessageHandler? handler = null)
+    /// <param name="options">Valid options (<see cref="RollbarOptionsValidator"/>); without an access token nothing is sent.</param>
+    internal RollbarNotifier(RollbarOptions options, TimeProvider time, TelemetrySettings? settings = null, HttpMessageHandler? handler = null,
+        SinkMetrics? metrics = null, SinkDiagnostics? diagnostics = null)
     {
         _options = options;
         _time = time;
+        _diagnostics = diagnostics ?? SinkDiagnostics.Default;
         _builder = new RollbarPayloadBuilder(options, settings?.ServiceName, settings?.ServiceVersion);
-        if (options.ConfigurationError is { } error)
+        if (options.Enabled)
         {
-            SinkDiagnostics.ReportOnce("rollbar", "config", error);
-        }
-        else if (options.Enabled)
-        {
-            _sender = new RollbarSender(options, time, handler);
+            metrics ??= new SinkMetrics(RollbarTransport.Sink);
+            _sender = new SinkSender<RollbarQueuedItem, RollbarQueuedItem>(
+                new SinkSenderOptions
+                {
+                    QueueCapacity = options.QueueCapacity,
+                    MaxAttempts = options.MaxAttempts,
+                    Backoff = options.Backoff,
+                    ShutdownTimeout = options.ShutdownTimeout,
+                    TimeProvider = time,
+                },
+                new RollbarTransport(options, time, metrics, _diagnostics, handler),
+                new SingleItemBatcher<RollbarQueuedItem>(),
+                metrics,
+                _diagnostics);
         }
     }
 
@@ -39,7 +47,7 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
 
     public RollbarOptions Options => _options;
 
-    internal RollbarSender? Sender => _sender;
+    internal SinkSender<RollbarQueuedItem, RollbarQueuedItem>? Sender => _sender;
 
     internal RollbarPayloadBuilder Builder => _builder;
 
@@ -123,26 +131,21 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
                 RollbarReportedMarker.Mark(exception, occurrence.Uuid);
             }
 
-            return _sender!.TryEnqueue(payload, occurrence.Uuid) ? occurrence.Uuid : null;
+            return _sender!.TryEnqueue(new RollbarQueuedItem(payload, occurrence.Uuid)) ? occurrence.Uuid : null;
         }
         catch (Exception ex)
         {
             // Never into the app, never into the logging pipeline.
-            SinkDiagnostics.ReportOnce("rollbar", "build:" + ex.GetType().Name, $"an item could not be built: {ex.GetType().Name}: {ex.Message}");
+            _diagnostics.ReportOnce(RollbarTransport.Sink, "build:" + ex.GetType().Name, $"an item could not be built: {ex.GetType().Name}: {ex.Message}");
             return null;
         }
     }
 
-    public bool Flush(TimeSpan timeout)
-    {
-        if (_sender is null)
-        {
-            return true;
-        }
+    /// <summary>Waits for what is queued (infinite = the shutdown time-out); called on the SDK's export thread or at disposal.</summary>
+    public bool Flush(TimeSpan timeout) => _sender is null || _sender.Flush(timeout);
 
-        // Called from the SDK's export thread or at disposal, never from a request.
-        return Task.Run(() => _sender.FlushAsync(timeout)).Wait(timeout + TimeSpan.FromSeconds(1));
-    }
+    /// <summary>Delivers what is queued within min(<paramref name="timeout"/>, <see cref="RollbarOptions.ShutdownTimeout"/>) and stops.</summary>
+    public bool Shutdown(TimeSpan timeout) => _sender is null || _sender.Shutdown(timeout);
 
     public async ValueTask DisposeAsync()
     {
@@ -154,10 +157,7 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
 
     public void Dispose()
     {
-        if (_sender is not null)
-        {
-            var shutdown = Task.Run(() => _sender.ShutdownAsync(_options.ShutdownTimeout));
-            shutdown.Wait(_options.ShutdownTimeout + TimeSpan.FromSeconds(1));
-        }
+        _sender?.Shutdown(_options.ShutdownTimeout);
+        _sender?.Dispose();
     }
 }

@@ -60,10 +60,11 @@ public sealed class RollbarOptions
 
     public string ServerRoot { get; set; } = AppContext.BaseDirectory.TrimEnd('/', '\\');
 
-    /// <summary>Set when the configuration was present but unusable; the notifier then stays off and says so once.</summary>
-    public string? ConfigurationError { get; set; }
+    /// <summary>A configuration value that could not be used (set by <see cref="ApplyConfiguration"/>; see the validator).</summary>
+    internal string? ConfigurationProblem { get; private set; }
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(AccessToken) && ConfigurationError is null;
+    /// <summary>On when an access token is set (and the options are valid: <see cref="RollbarOptionsValidator"/>).</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(AccessToken);
 
     /// <summary>Reads the environment-variable keys (equally bindable from appsettings).</summary>
     public RollbarOptions ApplyConfiguration(IConfiguration configuration)
@@ -79,7 +80,7 @@ public sealed class RollbarOptions
             }
             else
             {
-                ConfigurationError = "ROLLBAR_ENDPOINT is not an absolute http(s) URL; Rollbar reporting is off.";
+                ConfigurationProblem = "ROLLBAR_ENDPOINT is not an absolute http(s) URL";
             }
         }
 
@@ -91,7 +92,7 @@ public sealed class RollbarOptions
             }
             else
             {
-                ConfigurationError = $"ROLLBAR_MINIMUM_LEVEL '{level}' is not a log level (Trace..Critical); Rollbar reporting is off.";
+                ConfigurationProblem = $"ROLLBAR_MINIMUM_LEVEL '{level}' is not a log level (Trace..Critical)";
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Cruddur.Telemetry.Text;
 
 namespace Cruddur.Telemetry.Rollbar;
 
@@ -188,5 +189,5 @@ internal sealed class RollbarPayloadBuilder(RollbarOptions options, string? serv
         Activity.Current is { } activity ? (activity.TraceId, activity.SpanId) : default;
 
     private static string? Truncate(string? value, int max) =>
-        value is null || value.Length <= max ? value : value[..max];
+        value is null ? null : TextTruncation.Truncate(value, max);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cruddur.Telemetry.Text;
 
 namespace Cruddur.Telemetry.Rollbar;
 
@@ -139,7 +140,7 @@ internal static class RollbarPayloadTrimmer
 
     private static string? Shorten(JsonNode? node, int limit) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > limit
-            ? string.Concat(text.AsSpan(0, limit - 3), "...")
+            ? TextTruncation.Truncate(text, limit, limit - 3, "...")
             : null;
 
     /// <summary>Last resort: no request, no custom extras, at most one frame at each end of each trace.</summary>

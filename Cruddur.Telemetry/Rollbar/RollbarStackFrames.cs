@@ -1,84 +1,50 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
+using Cruddur.Telemetry.Text;
 
 namespace Cruddur.Telemetry.Rollbar;
 
 /// <summary>
-/// Rollbar frames from an exception's stack trace text. The text is used rather than <see cref="System.Diagnostics.StackTrace"/>
-/// because it carries readable async method names and, for an exception that crossed Orleans, the remote part.
-/// .NET writes the newest call first; Rollbar wants the oldest call first, so the order is reversed.
+/// Rollbar frames (https://docs.rollbar.com/reference/create-item, <c>body.trace.frames</c>) from an exception's stack
+/// trace text, parsed by <see cref="DotNetStackTrace"/>. .NET writes the newest call first; Rollbar wants the oldest
+/// call first, so the order is reversed.
 /// </summary>
 internal static class RollbarStackFrames
 {
-    private const string At = "at ";
-    private const string In = " in ";
-    private const string Line = ":line ";
-
     public static JsonArray From(Exception exception)
     {
-        var frames = new List<JsonObject>();
-        if (exception.StackTrace is { } text)
+        var frames = DotNetStackTrace.Parse(exception.StackTrace, int.MaxValue, out _);
+        var array = new JsonArray();
+        for (var i = frames.Count - 1; i >= 0; i--)
         {
-            foreach (var raw in text.Split('\n'))
-            {
-                if (Parse(raw.Trim()) is { } frame)
-                {
-                    frames.Add(frame);
-                }
-            }
+            array.Add(ToJson(frames[i]));
         }
 
-        frames.Reverse();
-        return new JsonArray([.. frames]);
+        return array;
     }
 
-    /// <summary><c>at Ns.Type.Method(args) in /src/File.cs:line 42</c> → <c>{filename, lineno, method}</c>.</summary>
-    internal static JsonObject? Parse(string line)
+    /// <summary><c>at Ns.Type.Method(args) in /src/File.cs:line 42</c> → <c>{filename, lineno, method}</c>; null when not a frame.</summary>
+    internal static JsonObject? Parse(string line) =>
+        DotNetStackTrace.TryParseLine(line, out var frame) ? ToJson(frame) : null;
+
+    private static JsonObject ToJson(DotNetStackFrame frame)
     {
-        if (!line.StartsWith(At, StringComparison.Ordinal))
+        var json = new JsonObject
         {
-            return null; // "--- End of stack trace from previous location ---" and the like
-        }
-
-        var rest = line[At.Length..];
-        string method = rest;
-        string? file = null;
-        int? lineNumber = null;
-
-        var inAt = rest.LastIndexOf(In, StringComparison.Ordinal);
-        if (inAt > 0)
-        {
-            method = rest[..inAt];
-            var location = rest[(inAt + In.Length)..];
-            var lineAt = location.LastIndexOf(Line, StringComparison.Ordinal);
-            if (lineAt > 0 && int.TryParse(location[(lineAt + Line.Length)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                file = location[..lineAt];
-                lineNumber = n;
-            }
-            else
-            {
-                file = location;
-            }
-        }
-
-        var frame = new JsonObject
-        {
-            ["filename"] = file ?? TypeOf(method),
-            ["method"] = method,
+            ["filename"] = frame.File ?? TypeOf(frame.Method),
+            ["method"] = frame.Method,
         };
-        if (lineNumber is { } number)
+        if (frame.Line is { } number)
         {
-            frame["lineno"] = number;
+            json["lineno"] = number;
         }
 
-        return frame;
+        return json;
     }
 
     /// <summary>Without a file name (no PDB), the declaring type stands in for it: <c>Ns.Type</c> of <c>Ns.Type.Method(...)</c>.</summary>
     private static string TypeOf(string method)
     {
-        var paren = method.IndexOf('(');
+        var paren = method.IndexOf('(', StringComparison.Ordinal);
         var name = paren < 0 ? method : method[..paren];
         var dot = name.LastIndexOf('.');
         return dot > 0 ? name[..dot] : name;

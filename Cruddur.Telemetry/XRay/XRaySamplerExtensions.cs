@@ -23,7 +23,7 @@ public static class XRaySamplerExtensions
         {
             if (configured is not null)
             {
-                SinkDiagnostics.ReportOnce(XRayExporter.SinkName, "rules-missing", $"XRAY_SAMPLING_RULES '{configured}' was not found; sampling stays parent-based always-on.");
+                SinkDiagnostics.Default.ReportOnce(XRayExporter.SinkName, "rules-missing", $"XRAY_SAMPLING_RULES '{configured}' was not found; sampling stays parent-based always-on.");
             }
 
             return builder;
@@ -36,7 +36,7 @@ public static class XRaySamplerExtensions
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            SinkDiagnostics.ReportOnce(XRayExporter.SinkName, "rules-invalid", $"sampling rules '{path}' are invalid ({ex.Message}); sampling stays parent-based always-on.");
+            SinkDiagnostics.Default.ReportOnce(XRayExporter.SinkName, "rules-invalid", $"sampling rules '{path}' are invalid ({ex.Message}); sampling stays parent-based always-on.");
             return builder;
         }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cruddur.Telemetry.Text;
 using OpenTelemetry.Resources;
 
 namespace Cruddur.Telemetry.XRay;
@@ -364,16 +365,16 @@ internal sealed class XRaySegmentWriter
                 w.WriteBoolean("remote"u8, true);
             }
 
-            var frames = XRayStackTrace.Parse(stack, level >= TrimLevel.NoStacks ? 0 : MaxStackFrames, out var truncated);
+            var frames = DotNetStackTrace.Parse(stack, level >= TrimLevel.NoStacks ? 0 : MaxStackFrames, out var truncated);
             if (frames.Count > 0)
             {
                 w.WriteStartArray("stack"u8);
                 foreach (var frame in frames)
                 {
                     w.WriteStartObject();
-                    if (frame.Path is not null)
+                    if (frame.File is not null)
                     {
-                        w.WriteString("path"u8, frame.Path);
+                        w.WriteString("path"u8, frame.File);
                     }
 
                     if (frame.Line is { } line)
@@ -381,7 +382,7 @@ internal sealed class XRaySegmentWriter
                         w.WriteNumber("line"u8, line);
                     }
 
-                    w.WriteString("label"u8, frame.Label);
+                    w.WriteString("label"u8, frame.Method);
                     w.WriteEndObject();
                 }
 
@@ -526,53 +527,13 @@ internal sealed class XRaySegmentWriter
         }
     }
 
-    internal static void WriteValue(Utf8JsonWriter w, object? value, int maxString)
-    {
-        switch (value)
-        {
-            case null: w.WriteNullValue(); break;
-            case string s: w.WriteStringValue(Truncate(s, maxString)); break;
-            case bool b: w.WriteBooleanValue(b); break;
-            case int i: w.WriteNumberValue(i); break;
-            case long l: w.WriteNumberValue(l); break;
-            case short s16: w.WriteNumberValue(s16); break;
-            case byte u8: w.WriteNumberValue(u8); break;
-            case uint u32: w.WriteNumberValue(u32); break;
-            case ulong u64: w.WriteNumberValue(u64); break;
-            case decimal m: w.WriteNumberValue(m); break;
-            case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
-            case float f when float.IsFinite(f): w.WriteNumberValue(f); break;
-            case DateTimeOffset dto: w.WriteStringValue(dto); break;
-            case DateTime dt: w.WriteStringValue(dt); break;
-            case System.Collections.IEnumerable items and not string:
-                w.WriteStartArray();
-                foreach (var item in items)
-                {
-                    WriteValue(w, item, maxString);
-                }
-
-                w.WriteEndArray();
-                break;
-            default:
-                w.WriteStringValue(Truncate(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, maxString));
-                break;
-        }
-    }
+    internal static void WriteValue(Utf8JsonWriter w, object? value, int maxString) => TagValueJson.Write(w, value, maxString);
 
     private static void WriteTruncated(Utf8JsonWriter w, ReadOnlySpan<byte> name, string value, int max) =>
         w.WriteString(name, Truncate(value, max));
 
     /// <summary>At most <paramref name="max"/> chars, never splitting a surrogate pair.</summary>
-    internal static ReadOnlySpan<char> Truncate(string value, int max)
-    {
-        if (value.Length <= max)
-        {
-            return value;
-        }
-
-        var cut = char.IsHighSurrogate(value[max - 1]) ? max - 1 : max;
-        return value.AsSpan(0, cut);
-    }
+    internal static ReadOnlySpan<char> Truncate(string value, int max) => TextTruncation.Truncate(value.AsSpan(), max);
 
     /// <summary>What the HTTP semantic attributes (new and old conventions) say about the request.</summary>
     private readonly record struct HttpFacts(
