@@ -262,7 +262,7 @@ internal sealed class LogRecordFormatter(string serviceName)
     }
 
     /// <summary>At most <paramref name="max"/> chars (surrogate-safe) and the marker, when longer.</summary>
-    private static string Cap(string value, int max) =>
+    internal static string Cap(string value, int max) =>
         TextTruncation.Truncate(value, max, max, CloudWatchLimits.TruncationMarker);
 
     private static void WriteValue(Utf8JsonWriter w, string key, object? value, int maxString, ref int longest) =>

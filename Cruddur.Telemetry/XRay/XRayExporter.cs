@@ -28,6 +28,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private long _resolvedAt;
     private bool _resourceRead;
     private readonly SinkDiagnostics _diagnostics;
+    private bool _shutdown;
 
     public XRayExporter(XRayExporterOptions options)
         : this(options, new SinkMetrics(SinkName))
@@ -61,6 +62,19 @@ public sealed class XRayExporter : BaseExporter<Activity>
         using var scope = SuppressInstrumentationScope.Begin();
         lock (_gate)
         {
+            if (_shutdown)
+            {
+                // Nothing is sent after shutdown; each span is counted once, like the HTTP sinks' late items.
+                var late = 0L;
+                foreach (var _ in batch)
+                {
+                    late++;
+                }
+
+                Metrics.AddDropped(DropReason.Shutdown, late);
+                return ExportResult.Failure;
+            }
+
             var result = ExportResult.Success;
             var sent = 0;
             foreach (var activity in batch)
@@ -201,6 +215,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     {
         lock (_gate)
         {
+            _shutdown = true;
             _socket?.Dispose();
             _socket = null;
         }
