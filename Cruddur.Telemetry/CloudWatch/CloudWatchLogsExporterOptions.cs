@@ -41,12 +41,13 @@ public sealed class CloudWatchLogsExporterOptions
     /// <summary>Attempts per batch on throttling, 5xx and connection errors before the batch is dropped and counted.</summary>
     public int MaxAttempts { get; set; } = 10;
 
-    public RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
+    /// <summary>Test seam: the back-off between attempts (default: 200 ms base, 20 s cap, full jitter).</summary>
+    internal RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Where credentials come from; default AWSSDK.Core's credential chain, resolved lazily off the request path.</summary>
-    public Func<CancellationToken, ValueTask<AwsCredentials>>? Credentials { get; set; }
+    internal Func<CancellationToken, ValueTask<AwsCredentials>>? Credentials { get; set; }
 
     /// <summary>Batch (default, like every OpenTelemetry exporter) or Simple.</summary>
     public ExportProcessorType ExportProcessorType { get; set; } = ExportProcessorType.Batch;

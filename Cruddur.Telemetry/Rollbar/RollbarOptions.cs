@@ -36,7 +36,8 @@ public sealed class RollbarOptions
     /// <summary>Sends of one item, first included, before it is dropped (5xx, connection errors, 429).</summary>
     public int MaxAttempts { get; set; } = 5;
 
-    public RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
+    /// <summary>Test seam: the back-off between attempts (default: 200 ms base, 20 s cap, full jitter).</summary>
+    internal RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
 
     /// <summary>The pause after a 429 that carries no <c>X-Rate-Limit-Reset</c>, and the cap on any such pause.</summary>
     public TimeSpan DefaultRateLimitPause { get; set; } = TimeSpan.FromSeconds(60);

@@ -52,7 +52,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     }
 
     /// <summary>Where the datagrams go.</summary>
-    public XRayDaemonAddress Address => _address;
+    internal XRayDaemonAddress Address => _address;
 
     internal SinkMetrics Metrics { get; }
 

@@ -7,7 +7,7 @@ using static Cruddur.Tests.Telemetry.XRay.XRayTestSpans;
 
 namespace Cruddur.Tests.Telemetry.XRay;
 
-/// <summary>Golden documents for the span → segment mapping (telemetry-protocols.md A4).</summary>
+/// <summary>Golden documents for the span → segment mapping (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html).</summary>
 public class XRaySegmentMappingTests
 {
     private const string XRayTrace = "1-4efaaf4d-1e8720b39541901950019ee5";

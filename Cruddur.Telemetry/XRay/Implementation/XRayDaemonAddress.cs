@@ -8,7 +8,7 @@ namespace Cruddur.Telemetry.XRay;
 /// <c>tcp:host:port udp:host:port</c> in either order. Hosts may be names (resolved when sending) or IP literals,
 /// IPv6 in brackets (<c>[::1]:2000</c>).
 /// </summary>
-public sealed record XRayDaemonAddress(string UdpHost, int UdpPort, string TcpHost, int TcpPort)
+internal sealed record XRayDaemonAddress(string UdpHost, int UdpPort, string TcpHost, int TcpPort)
 {
     public const string DefaultAddress = "127.0.0.1:2000";
 

@@ -11,7 +11,7 @@ namespace Cruddur.Telemetry.XRay;
 /// composite (<see cref="CreateDefault"/>) a <c>traceparent</c> always wins and the X-Ray header is the fallback
 /// (a load balancer in front of the gateway). Injection writes <c>Root;Parent;Sampled</c> next to <c>traceparent</c>.
 /// </summary>
-public sealed class XRayPropagator : TextMapPropagator
+internal sealed class XRayPropagator : TextMapPropagator
 {
     private static readonly HashSet<string> HeaderFields = [TraceHeaders.AmazonTraceId];
 

@@ -7,7 +7,7 @@ namespace Cruddur.Telemetry.XRay;
 /// The <c>X-Amzn-Trace-Id</c> header: <c>Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1</c>.
 /// Keys may come in any order and others (ALB's <c>Self=</c>, <c>Lineage=</c>) may appear; they are ignored.
 /// </summary>
-public readonly record struct XRayTraceHeader(ActivityTraceId TraceId, ActivitySpanId ParentId, bool? Sampled)
+internal readonly record struct XRayTraceHeader(ActivityTraceId TraceId, ActivitySpanId ParentId, bool? Sampled)
 {
     /// <summary>
     /// Parses a header that names a usable parent: <c>Root</c> (a valid X-Ray trace id) and <c>Parent</c> (16 hex)

@@ -3,7 +3,7 @@ using System.Text;
 namespace Cruddur.Telemetry.XRay;
 
 /// <summary>The character rules X-Ray puts on segment names and annotation keys.</summary>
-public static class XRayNames
+internal static class XRayNames
 {
     public const int MaxNameLength = 200;
     public const string FallbackName = "span";

@@ -1,7 +1,7 @@
 namespace Cruddur.Telemetry.CloudWatch;
 
-/// <summary>PutLogEvents limits (telemetry-protocols.md B2).</summary>
-public static class CloudWatchLimits
+/// <summary>PutLogEvents limits: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html</summary>
+internal static class CloudWatchLimits
 {
     public const int MaxEventsPerBatch = 10_000;
     public const int MaxBatchBytes = 1_048_576;

@@ -12,7 +12,7 @@ namespace Cruddur.Telemetry.XRay;
 /// <summary>
 /// Turns one finished <see cref="Activity"/> into one X-Ray daemon datagram: the protocol header line and one
 /// segment (server or parentless span) or independent subsegment document, following the collector's awsxray
-/// mapping (telemetry-protocols.md A4). Not thread-safe: one instance per exporter, reusing its buffers.
+/// mapping (segment document: https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html). Not thread-safe: one instance per exporter, reusing its buffers.
 /// </summary>
 internal sealed class XRaySegmentWriter
 {

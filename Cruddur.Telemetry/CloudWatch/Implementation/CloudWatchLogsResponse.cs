@@ -12,7 +12,7 @@ internal sealed record CloudWatchLogsResponse(int StatusCode, string? ErrorCode,
 
     public CloudWatchOutcome Outcome => Classify(StatusCode, ErrorCode);
 
-    /// <summary>Mirrors botocore's "standard" retry rules (telemetry-protocols.md B3).</summary>
+    /// <summary>Mirrors botocore's "standard" retry rules (https://github.com/boto/botocore/blob/develop/botocore/retries/standard.py).</summary>
     public static CloudWatchOutcome Classify(int status, string? code)
     {
         if (status is >= 200 and < 300)

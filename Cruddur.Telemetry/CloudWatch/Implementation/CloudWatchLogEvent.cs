@@ -9,7 +9,7 @@ namespace Cruddur.Telemetry.CloudWatch;
 /// the way the PutLogEvents body needs it, as a UTF-8 JSON string literal (escaped once, when the event is made), so
 /// that building a request only copies bytes; <see cref="Message"/> decodes it back on demand.
 /// </summary>
-public readonly record struct CloudWatchLogEvent
+internal readonly record struct CloudWatchLogEvent
 {
     private const int StackUtf8Bytes = 512;
 

@@ -6,7 +6,7 @@ namespace Cruddur.Telemetry.CloudWatch;
 /// <summary>
 /// AWSSDK.Core's default credential chain (environment, profile, container, EC2 metadata, web identity),
 /// resolved lazily on the sender's background loop — never on a request path and never in a constructor
-/// (AWS.Logger hung applications by resolving eagerly: aws/aws-logging-dotnet#253).
+/// (AWS.Logger hung applications by resolving eagerly: https://github.com/aws/aws-logging-dotnet/issues/253).
 /// </summary>
 internal static class AwsCredentialChain
 {

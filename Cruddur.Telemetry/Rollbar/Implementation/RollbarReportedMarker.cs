@@ -6,7 +6,7 @@ namespace Cruddur.Telemetry.Rollbar;
 /// handler and log exporter alike) does not report it a second time. Within one process it also keeps the log exporter
 /// from re-reporting what the exception handler or the grain call filter already sent.
 /// </summary>
-public static class RollbarReportedMarker
+internal static class RollbarReportedMarker
 {
     /// <summary>The <see cref="Exception.Data"/> key; its value is the item's uuid.</summary>
     public const string DataKey = "cruddur.rollbar.item";

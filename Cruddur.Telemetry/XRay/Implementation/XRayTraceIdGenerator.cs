@@ -10,7 +10,7 @@ namespace Cruddur.Telemetry.XRay;
 /// Installed process-wide through <see cref="Activity.TraceIdGenerator"/>, which the runtime calls for every
 /// new root activity (a parented activity keeps its parent's id).
 /// </summary>
-public static class XRayTraceIdGenerator
+internal static class XRayTraceIdGenerator
 {
     /// <summary>Makes every new root trace id in this process X-Ray-compatible.</summary>
     public static void Install(TimeProvider? time = null) => Activity.TraceIdGenerator = Create(time ?? TimeProvider.System);

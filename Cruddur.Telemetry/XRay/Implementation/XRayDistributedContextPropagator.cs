@@ -9,7 +9,7 @@ namespace Cruddur.Telemetry.XRay;
 /// in it from the start; outgoing HttpClient requests carry <c>Root;Parent;Sampled</c> next to <c>traceparent</c>.
 /// The W3C headers always win, and existing headers are never overwritten (the runtime's setters check).
 /// </summary>
-public sealed class XRayDistributedContextPropagator(DistributedContextPropagator inner) : DistributedContextPropagator
+internal sealed class XRayDistributedContextPropagator(DistributedContextPropagator inner) : DistributedContextPropagator
 {
     private readonly IReadOnlyCollection<string> _fields = [.. inner.Fields, TraceHeaders.AmazonTraceId];
 
