@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Cruddur.Telemetry.Delivery;
 
 namespace Cruddur.Telemetry;
@@ -14,11 +15,11 @@ internal sealed class SinkMetrics
     /// <summary>For sinks made without a service provider (tests, benchmarks).</summary>
     private static readonly Meter FallbackMeter = new(TelemetryNames.SinkMeter, "1.0.0");
 
+    /// <summary>The counters of each meter, made once: every sink on a meter shares them (tagged by sink).</summary>
+    private static readonly ConditionalWeakTable<Meter, Counters> CountersOf = new();
+
     private readonly Meter _meter;
-    private readonly Counter<long> _exportedCounter;
-    private readonly Counter<long> _droppedCounter;
-    private readonly Counter<long> _retriedCounter;
-    private readonly Counter<long> _trimmedCounter;
+    private readonly Counters _counters;
     private readonly KeyValuePair<string, object?> _sinkTag;
     private long _exported, _dropped, _retried, _trimmed;
 
@@ -27,10 +28,7 @@ internal sealed class SinkMetrics
         Sink = sink;
         _meter = meter ?? FallbackMeter;
         _sinkTag = new("sink", sink);
-        _exportedCounter = _meter.CreateCounter<long>("cruddur.telemetry.exported", "{item}", "Items a sink delivered.");
-        _droppedCounter = _meter.CreateCounter<long>("cruddur.telemetry.dropped", "{item}", "Items a sink gave up on.");
-        _retriedCounter = _meter.CreateCounter<long>("cruddur.telemetry.retried", "{request}", "Requests a sink sent again.");
-        _trimmedCounter = _meter.CreateCounter<long>("cruddur.telemetry.trimmed", "{item}", "Items a sink shortened to fit a size limit.");
+        _counters = CountersOf.GetValue(_meter, static m => new Counters(m));
     }
 
     public string Sink { get; }
@@ -46,25 +44,33 @@ internal sealed class SinkMetrics
     public void AddExported(long count = 1)
     {
         Interlocked.Add(ref _exported, count);
-        _exportedCounter.Add(count, _sinkTag);
+        _counters.Exported.Add(count, _sinkTag);
     }
 
     public void AddDropped(DropReason reason, long count = 1)
     {
         Interlocked.Add(ref _dropped, count);
-        _droppedCounter.Add(count, _sinkTag, new("reason", reason.Tag()));
+        _counters.Dropped.Add(count, _sinkTag, new("reason", reason.Tag()));
     }
 
     public void AddRetried(long count = 1)
     {
         Interlocked.Add(ref _retried, count);
-        _retriedCounter.Add(count, _sinkTag);
+        _counters.Retried.Add(count, _sinkTag);
     }
 
     public void AddTrimmed(long count = 1)
     {
         Interlocked.Add(ref _trimmed, count);
-        _trimmedCounter.Add(count, _sinkTag);
+        _counters.Trimmed.Add(count, _sinkTag);
+    }
+
+    private sealed class Counters(Meter meter)
+    {
+        public Counter<long> Exported { get; } = meter.CreateCounter<long>("cruddur.telemetry.exported", "{item}", "Items a sink delivered.");
+        public Counter<long> Dropped { get; } = meter.CreateCounter<long>("cruddur.telemetry.dropped", "{item}", "Items a sink gave up on.");
+        public Counter<long> Retried { get; } = meter.CreateCounter<long>("cruddur.telemetry.retried", "{request}", "Requests a sink sent again.");
+        public Counter<long> Trimmed { get; } = meter.CreateCounter<long>("cruddur.telemetry.trimmed", "{item}", "Items a sink shortened to fit a size limit.");
     }
 }
 

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Cruddur.Telemetry;
 using Cruddur.Telemetry.CloudWatch;
 using Cruddur.Telemetry.Rollbar;
 using Cruddur.Telemetry.XRay;
+using Cruddur.Tests.Fakes;
 using Cruddur.Tests.Telemetry.CloudWatch;
 using Cruddur.Tests.Telemetry.Rollbar;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,5 +71,48 @@ public sealed class SinkRegistrationTests
         Assert.Empty(Build(o => o
             .WithTracing(t => t.AddXRayExporter(x => x.DaemonAddress = null))
             .WithLogging(l => l.AddCloudWatchLogsExporter().AddRollbarExporter())));
+    }
+
+    [Fact]
+    public async Task A_sink_counts_on_the_meter_made_by_the_hosts_IMeterFactory_with_the_drop_reason()
+    {
+        await using var server = await FakeRollbarServer.StartAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton(new SinkDiagnostics(TextWriter.Null));
+        services.AddOpenTelemetry().WithLogging(l => l.AddRollbarExporter(r =>
+        {
+            r.AccessToken = RollbarTestSupport.FakeToken;
+            r.Endpoint = server.Endpoint;
+        }));
+        await using var provider = services.BuildServiceProvider();
+        var meter = provider.GetRequiredService<SinkMeter>().Meter;
+        var dropped = new ConcurrentQueue<(long Value, string? Sink, string? Reason)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "cruddur.telemetry.dropped")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? sink = null, reason = null;
+            foreach (var tag in tags)
+            {
+                (sink, reason) = tag.Key switch { "sink" => (tag.Value as string, reason), "reason" => (sink, tag.Value as string), _ => (sink, reason) };
+            }
+
+            dropped.Enqueue((value, sink, reason));
+        });
+        listener.Start();
+
+        var notifier = (RollbarNotifier)provider.GetRequiredService<IRollbarNotifier>();
+        Assert.True(await notifier.Sender!.ShutdownAsync(TimeSpan.FromSeconds(5)));
+        Assert.Null(notifier.Message("after shutdown", RollbarLevel.Error));
+
+        Assert.Equal([(1L, "rollbar", "shutdown")], dropped);
     }
 }
