@@ -22,6 +22,11 @@ public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
     internal CloudWatchLogsExporter(CloudWatchLogsExporterOptions options, SinkMetrics? metrics, SinkDiagnostics? diagnostics)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!options.IsEnabled)
+        {
+            throw new ArgumentException($"{nameof(options.LogGroupName)} is required.", nameof(options));
+        }
+
         if (CloudWatchLogsExporterOptionsValidator.Problems(options).FirstOrDefault() is { } problem)
         {
             throw new ArgumentException(problem, nameof(options));
