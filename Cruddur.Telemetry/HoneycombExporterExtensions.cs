@@ -4,7 +4,7 @@ using OpenTelemetry.Trace;
 namespace Cruddur.Telemetry;
 
 /// <summary>Honeycomb is plain OTLP over http/protobuf with the <c>x-honeycomb-team</c> header.</summary>
-public static class HoneycombExporterExtensions
+internal static class HoneycombExporterExtensions
 {
     public const string ExporterName = "honeycomb";
 
