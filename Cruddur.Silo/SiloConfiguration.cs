@@ -47,7 +47,15 @@ public static class SiloConfiguration
                 .UseInMemoryReminderService();
         }
 
-        return silo.UseCruddurGrains();
+        silo.UseCruddurGrains();
+        if (!string.IsNullOrWhiteSpace(configuration[FaultSwitchGrainCallFilter.ConfigurationKey]))
+        {
+            // Only in a silo a test starts with the switch set (a production silo does not carry the filter at all),
+            // and inside the error-reporting filter, which reports what it throws.
+            silo.AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();
+        }
+
+        return silo;
     }
 
     /// <summary>Tracing, the grains' clock, seeding and error reporting, without clustering or storage (a TestCluster brings its own).</summary>
@@ -62,8 +70,7 @@ public static class SiloConfiguration
         // (bench/random-handles, dotnet-gcdump). 50,000 recent locations bound it to a few MB.
         silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 50_000);
         return silo.AddActivityPropagation()
-            .AddIncomingGrainCallFilter<RollbarGrainCallFilter>()       // after propagation: the grain span is current
-            .AddIncomingGrainCallFilter<FaultSwitchGrainCallFilter>();  // off unless Cruddur:Faults:ThrowForHandle is set
+            .AddIncomingGrainCallFilter<RollbarGrainCallFilter>(); // after propagation: the grain span is current
     }
 
     /// <summary>Everything but clustering, with in-memory storage and reminders: what a TestCluster silo needs.</summary>

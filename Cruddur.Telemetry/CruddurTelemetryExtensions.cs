@@ -64,7 +64,7 @@ public static class CruddurTelemetryExtensions
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddHoneycombExporter(settings)
-                    .AddXRayExporter(o => o.Bind(builder.Configuration))
+                    .AddXRayExporter()
                     .AddXRaySampler(builder.Configuration, settings.ServiceName, builder.Environment.ContentRootPath);
                 if (settings.ConsoleExporter)
                 {

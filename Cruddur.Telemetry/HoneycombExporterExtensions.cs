@@ -8,7 +8,7 @@ namespace Cruddur.Telemetry;
 /// Honeycomb is plain OTLP over http/protobuf with the <c>x-honeycomb-team</c> header; metrics also need
 /// <c>x-honeycomb-dataset</c> (https://docs.honeycomb.io/send-data/metrics/application).
 /// </summary>
-public static class HoneycombExporterExtensions
+internal static class HoneycombExporterExtensions
 {
     public const string ExporterName = "honeycomb";
 

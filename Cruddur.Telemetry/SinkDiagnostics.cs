@@ -3,22 +3,24 @@ using System.Collections.Concurrent;
 namespace Cruddur.Telemetry;
 
 /// <summary>
-/// A sink's own problems go to standard error, never through the logging pipeline the sink is part of
-/// (that is how watchtower and AWS.Logger re-entered themselves). Each distinct problem is written once.
+/// A sink's own problems go to standard error, never through the logging pipeline the sink is part of (a sink that
+/// logs its failures through itself can loop). Each distinct problem is written once. Registered as a singleton; a
+/// test passes its own writer to the instance it builds instead of swapping a process-wide one.
 /// </summary>
-public static class SinkDiagnostics
+internal sealed class SinkDiagnostics(TextWriter? output = null)
 {
-    private static readonly ConcurrentDictionary<string, byte> Reported = new();
+    private readonly ConcurrentDictionary<string, byte> _reported = new();
+    private readonly TextWriter _output = output ?? Console.Error;
 
-    /// <summary>Test hook: where the lines go (standard error by default).</summary>
-    public static TextWriter Output { get; set; } = Console.Error;
+    /// <summary>Standard error, for code that has no service provider at hand (exporters built by hand, the sampler).</summary>
+    public static SinkDiagnostics Default { get; } = new();
 
     /// <summary>Writes <paramref name="message"/> once per <paramref name="sink"/> and <paramref name="key"/>.</summary>
-    public static void ReportOnce(string sink, string key, string message)
+    public void ReportOnce(string sink, string key, string message)
     {
-        if (Reported.TryAdd($"{sink}|{key}", 0))
+        if (_reported.TryAdd($"{sink}|{key}", 0))
         {
-            Output.WriteLine($"[cruddur-telemetry] {sink}: {message}");
+            _output.WriteLine($"[cruddur-telemetry] {sink}: {message}");
         }
     }
 }

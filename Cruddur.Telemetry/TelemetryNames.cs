@@ -1,7 +1,7 @@
 namespace Cruddur.Telemetry;
 
 /// <summary>Names of the sources and meters the pipeline listens to.</summary>
-public static class TelemetryNames
+internal static class TelemetryNames
 {
     /// <summary>Our own activity sources (grains, sinks): <c>Cruddur.Grains</c>, ...</summary>
     public const string CruddurSources = "Cruddur.*";

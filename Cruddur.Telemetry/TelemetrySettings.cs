@@ -3,10 +3,10 @@ using Microsoft.Extensions.Configuration;
 namespace Cruddur.Telemetry;
 
 /// <summary>
-/// The telemetry part of the configuration contract (product.md). Keys are the environment variable names,
+/// The telemetry part of the configuration contract (the README's configuration table). Keys are the environment variable names,
 /// so each is equally bindable from appsettings.json.
 /// </summary>
-public sealed class TelemetrySettings
+internal sealed class TelemetrySettings
 {
     public const string DefaultHoneycombEndpoint = "https://api.honeycomb.io";
     public const string DefaultHoneycombMetricsDataset = "cruddur-metrics";

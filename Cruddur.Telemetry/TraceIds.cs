@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Cruddur.Telemetry;
 
 /// <summary>One trace, two spellings: W3C (32 hex) and X-Ray (<c>1-{8 hex epoch}-{24 hex}</c>).</summary>
-public static class TraceIds
+internal static class TraceIds
 {
     public static string ToXRay(ActivityTraceId traceId) => ToXRay(traceId.ToHexString());
 

@@ -1,3 +1,4 @@
+using Cruddur.Telemetry.Delivery;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 
@@ -5,14 +6,20 @@ namespace Cruddur.Telemetry.CloudWatch;
 
 /// <summary>
 /// OpenTelemetry log exporter for CloudWatch Logs. <see cref="Export"/> only converts each (pooled) LogRecord into
-/// a JSON event and enqueues it; delivery happens on the <see cref="CloudWatchLogsSender"/>'s background loop.
+/// a JSON event and enqueues it; delivery happens on the sink's <see cref="SinkSender{TItem, TBatch}"/> loop.
 /// </summary>
 public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
 {
     private readonly LogRecordFormatter _formatter;
-    private readonly CloudWatchLogsSender _sender;
+    private readonly SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>> _sender;
+    private readonly SinkDiagnostics _diagnostics;
 
     public CloudWatchLogsExporter(CloudWatchLogsExporterOptions options)
+        : this(options, null, null)
+    {
+    }
+
+    internal CloudWatchLogsExporter(CloudWatchLogsExporterOptions options, SinkMetrics? metrics, SinkDiagnostics? diagnostics)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!options.IsEnabled)
@@ -20,23 +27,40 @@ public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
             throw new ArgumentException($"{nameof(options.LogGroupName)} is required.", nameof(options));
         }
 
-        if (options.Problems().FirstOrDefault() is { } problem)
+        if (CloudWatchLogsExporterOptionsValidator.Problems(options).FirstOrDefault() is { } problem)
         {
             throw new ArgumentException(problem, nameof(options));
         }
 
-        options.Credentials ??= AwsCredentialChain.Create();
+        _diagnostics = diagnostics ?? SinkDiagnostics.Default;
+        var credentials = options.Credentials ?? AwsCredentialChain.Create();
         _formatter = new LogRecordFormatter(options.ServiceName);
-        var client = new CloudWatchLogsClient(options.ResolveEndpoint(), options.Region!, options.Credentials,
+        LogGroupName = options.LogGroupName!;
+        LogStreamName = options.LogStreamName ?? CloudWatchLogsExporterOptions.DefaultStreamName(options.ServiceName);
+        var client = new CloudWatchLogsClient(options.ResolveEndpoint(), options.Region!, credentials,
             options.TimeProvider, options.RequestTimeout, options.HttpMessageHandler);
-        _sender = new CloudWatchLogsSender(options, client);
+        _sender = new SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>>(
+            new SinkSenderOptions
+            {
+                QueueCapacity = options.MaxQueueSize,
+                MaxAttempts = options.MaxAttempts,
+                Backoff = options.Backoff,
+                ShutdownTimeout = options.ShutdownTimeout,
+                TimeProvider = options.TimeProvider,
+            },
+            new CloudWatchLogsTransport(client, LogGroupName, LogStreamName, credentials, options.RequestTimeout, _diagnostics),
+            new LogEventBatch(),
+            metrics ?? new SinkMetrics(CloudWatchLogsTransport.Sink),
+            _diagnostics);
     }
 
-    public string LogGroupName => _sender.LogGroup;
-    public string LogStreamName => _sender.LogStream;
-    public SinkMetrics Metrics => _sender.Metrics;
+    public string LogGroupName { get; }
 
-    internal CloudWatchLogsSender Sender => _sender;
+    public string LogStreamName { get; }
+
+    internal SinkMetrics Metrics => _sender.Metrics;
+
+    internal SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>> Sender => _sender;
 
     public override ExportResult Export(in Batch<LogRecord> batch)
     {
@@ -51,7 +75,7 @@ public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
                     _sender.Metrics.AddTrimmed();
                 }
 
-                if (!_sender.Enqueue(e))
+                if (!_sender.TryEnqueue(e))
                 {
                     result = ExportResult.Failure;
                 }
@@ -59,8 +83,8 @@ public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
             catch (Exception ex)
             {
                 // A record we can't format must not take the others (or the app) down with it.
-                _sender.Metrics.AddDropped("format_failed");
-                SinkDiagnostics.ReportOnce(CloudWatchLogsSender.SinkName, "format:" + ex.GetType().Name,
+                _sender.Metrics.AddDropped(DropReason.FormatFailed);
+                _diagnostics.ReportOnce(CloudWatchLogsTransport.Sink, "format:" + ex.GetType().Name,
                     $"could not format a log record ({ex.GetType().Name}: {ex.Message}); it is dropped and counted.");
             }
         }
@@ -68,9 +92,9 @@ public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
         return result;
     }
 
-    protected override bool OnForceFlush(int timeoutMilliseconds) => _sender.ForceFlush(timeoutMilliseconds);
+    protected override bool OnForceFlush(int timeoutMilliseconds) => _sender.Flush(ExporterTimeout.From(timeoutMilliseconds));
 
-    protected override bool OnShutdown(int timeoutMilliseconds) => _sender.Shutdown(timeoutMilliseconds);
+    protected override bool OnShutdown(int timeoutMilliseconds) => _sender.Shutdown(ExporterTimeout.From(timeoutMilliseconds));
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 
@@ -10,46 +12,39 @@ public static class CloudWatchLogsExporterExtensions
 {
     /// <summary>
     /// Adds the exporter when a log group is configured (<c>CLOUDWATCH_LOG_GROUP</c> or <paramref name="configure"/>).
-    /// A configuration problem is reported once on standard error and the exporter stays off; the host runs on.
+    /// Options come through DI (<paramref name="configure"/> first, then configuration fills what is unset) and are
+    /// validated; a problem is said once on standard error and the exporter stays off; the host runs on.
     /// </summary>
     public static LoggerProviderBuilder AddCloudWatchLogsExporter(this LoggerProviderBuilder builder, Action<CloudWatchLogsExporterOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddProcessor(sp =>
+        builder.ConfigureServices(services =>
         {
-            var options = new CloudWatchLogsExporterOptions();
-            configure?.Invoke(options);
-            options.ReadConfiguration(sp.GetRequiredService<IConfiguration>());
-            return CreateProcessor(options);
+            services.AddSinkServices();
+            var options = services.AddOptions<CloudWatchLogsExporterOptions>();
+            if (configure is not null)
+            {
+                options.Configure(configure);
+            }
+
+            options.Configure<IServiceProvider>((o, sp) =>
+            {
+                if (sp.GetService<IConfiguration>() is { } configuration)
+                {
+                    o.ReadConfiguration(configuration);
+                }
+            });
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudWatchLogsExporterOptions>, CloudWatchLogsExporterOptionsValidator>());
         });
+
+        return builder.AddProcessor(sp =>
+            sp.ValidOptions<CloudWatchLogsExporterOptions>(CloudWatchLogsTransport.Sink, "CloudWatch Logs export") is { IsEnabled: true } options
+                ? CreateProcessor(new CloudWatchLogsExporter(options, sp.Metrics(CloudWatchLogsTransport.Sink), sp.GetRequiredService<SinkDiagnostics>()), options)
+                : new NoopProcessor());
     }
 
-    /// <summary>Same, for <c>ILoggingBuilder.AddOpenTelemetry(o =&gt; o.AddCloudWatchLogsExporter(...))</c>; reads the environment.</summary>
-    public static OpenTelemetryLoggerOptions AddCloudWatchLogsExporter(this OpenTelemetryLoggerOptions loggerOptions, Action<CloudWatchLogsExporterOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(loggerOptions);
-        var options = new CloudWatchLogsExporterOptions();
-        configure?.Invoke(options);
-        options.ReadConfiguration(new ConfigurationBuilder().AddEnvironmentVariables().Build());
-        return loggerOptions.AddProcessor(CreateProcessor(options));
-    }
-
-    internal static BaseProcessor<LogRecord> CreateProcessor(CloudWatchLogsExporterOptions options)
-    {
-        if (!options.IsEnabled)
-        {
-            return new NoopProcessor();
-        }
-
-        if (options.Problems().ToList() is { Count: > 0 } problems)
-        {
-            SinkDiagnostics.ReportOnce(CloudWatchLogsSender.SinkName, "config",
-                $"CloudWatch Logs export is OFF: {string.Join("; ", problems)}.");
-            return new NoopProcessor();
-        }
-
-        var exporter = new CloudWatchLogsExporter(options);
-        return options.ExportProcessorType == ExportProcessorType.Simple
+    internal static BaseProcessor<LogRecord> CreateProcessor(CloudWatchLogsExporter exporter, CloudWatchLogsExporterOptions options) =>
+        options.ExportProcessorType == ExportProcessorType.Simple
             ? new SimpleLogRecordExportProcessor(exporter)
             : new BatchLogRecordExportProcessor(
                 exporter,
@@ -57,7 +52,7 @@ public static class CloudWatchLogsExporterExtensions
                 options.BatchExportProcessorOptions.ScheduledDelayMilliseconds,
                 options.BatchExportProcessorOptions.ExporterTimeoutMilliseconds,
                 options.BatchExportProcessorOptions.MaxExportBatchSize);
-    }
 
+    /// <summary>Stands in when the sink is off: records pass by untouched.</summary>
     private sealed class NoopProcessor : BaseProcessor<LogRecord>;
 }

@@ -41,12 +41,13 @@ public sealed class CloudWatchLogsExporterOptions
     /// <summary>Attempts per batch on throttling, 5xx and connection errors before the batch is dropped and counted.</summary>
     public int MaxAttempts { get; set; } = 10;
 
-    public RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
+    /// <summary>Test seam: the back-off between attempts (default: 200 ms base, 20 s cap, full jitter).</summary>
+    internal RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Where credentials come from; default AWSSDK.Core's credential chain, resolved lazily off the request path.</summary>
-    public Func<CancellationToken, ValueTask<AwsCredentials>>? Credentials { get; set; }
+    internal Func<CancellationToken, ValueTask<AwsCredentials>>? Credentials { get; set; }
 
     /// <summary>Batch (default, like every OpenTelemetry exporter) or Simple.</summary>
     public ExportProcessorType ExportProcessorType { get; set; } = ExportProcessorType.Batch;
@@ -56,8 +57,8 @@ public sealed class CloudWatchLogsExporterOptions
     /// <summary>Test seam: the handler under the sink's private HttpClient.</summary>
     internal HttpMessageHandler? HttpMessageHandler { get; set; }
 
-    /// <summary>Test seam: called with the delay each time a retry is scheduled.</summary>
-    internal Action<TimeSpan>? OnRetryScheduled { get; set; }
+    /// <summary>A configuration value that could not be used (set by <see cref="ReadConfiguration"/>; see the validator).</summary>
+    internal string? ConfigurationProblem { get; private set; }
 
     public bool IsEnabled => !string.IsNullOrWhiteSpace(LogGroupName);
 
@@ -75,7 +76,7 @@ public sealed class CloudWatchLogsExporterOptions
             }
             else
             {
-                _configurationProblem = $"AWS endpoint override '{url}' is not an absolute http(s) URL";
+                ConfigurationProblem = $"AWS endpoint override '{url}' is not an absolute http(s) URL";
             }
         }
 
@@ -94,38 +95,6 @@ public sealed class CloudWatchLogsExporterOptions
     /// <summary>The endpoint requests go to.</summary>
     public Uri ResolveEndpoint() =>
         Endpoint ?? new Uri($"https://logs.{Region}.amazonaws.{(Region?.StartsWith("cn-", StringComparison.Ordinal) == true ? "com.cn" : "com")}/");
-
-    private string? _configurationProblem;
-
-    /// <summary>Configuration problems that keep the exporter from starting (empty when it can start).</summary>
-    public IEnumerable<string> Problems()
-    {
-        if (_configurationProblem is not null)
-        {
-            yield return _configurationProblem;
-        }
-
-        if (LogGroupName is { } group && (group.Length > 512 || group.StartsWith("aws/", StringComparison.Ordinal)
-            || group.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or '#'))))
-        {
-            yield return $"log group '{group}' is not a valid name ([.-_/#A-Za-z0-9]{{1,512}}, not starting 'aws/')";
-        }
-
-        if (string.IsNullOrWhiteSpace(Region))
-        {
-            yield return "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION";
-        }
-        else if (Endpoint is null && !Region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-        {
-            // It becomes part of the host name logs.{region}.amazonaws.com.
-            yield return $"AWS region '{Region}' is not a region name (like us-east-1)";
-        }
-
-        if (MaxQueueSize < 1)
-        {
-            yield return "MaxQueueSize must be at least 1";
-        }
-    }
 
     /// <summary><c>{service}/{host}/{pid}-{random}</c> with the characters CloudWatch refuses (':' and '*') replaced.</summary>
     public static string DefaultStreamName(string service) =>

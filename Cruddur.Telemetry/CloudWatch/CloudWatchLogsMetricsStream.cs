@@ -1,33 +1,47 @@
+using Cruddur.Telemetry.Delivery;
+
 namespace Cruddur.Telemetry.CloudWatch;
 
 /// <summary>
-/// The metrics stream delivered by the same PutLogEvents sender as the logs (<see cref="CloudWatchLogsSender"/>):
-/// batching, group and stream creation, retries, bounded queue and shutdown flush, counted under sink
-/// <c>cloudwatch_metrics</c>.
+/// The metrics stream, delivered exactly as the logs are: the shared <see cref="SinkSender{TItem, TBatch}"/> with the
+/// CloudWatch Logs transport and batcher (PutLogEvents limits, group and stream created on ResourceNotFound, retries,
+/// bounded queue, shutdown flush), to its own stream, counted as sink <c>cloudwatch_metrics</c>.
 /// </summary>
 internal sealed class CloudWatchLogsMetricsStream : IMetricsLogStream
 {
-    private readonly CloudWatchLogsSender _sender;
+    private readonly SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>> _sender;
 
-    public CloudWatchLogsMetricsStream(CloudWatchLogsExporterOptions options)
+    public CloudWatchLogsMetricsStream(CloudWatchLogsExporterOptions options, SinkMetrics metrics, SinkDiagnostics diagnostics)
     {
-        options.Credentials ??= AwsCredentialChain.Create();
-        var client = new CloudWatchLogsClient(options.ResolveEndpoint(), options.Region!, options.Credentials,
+        var credentials = options.Credentials ?? AwsCredentialChain.Create();
+        LogGroup = options.LogGroupName ?? throw new ArgumentException("LogGroupName is required.", nameof(options));
+        LogStream = options.LogStreamName ?? CloudWatchMetricsExporterOptions.DefaultStreamName(options.ServiceName);
+        var client = new CloudWatchLogsClient(options.ResolveEndpoint(), options.Region!, credentials,
             options.TimeProvider, options.RequestTimeout, options.HttpMessageHandler);
-        CloudWatchLogsSender? sender = null;
-        var metrics = new SinkMetrics(CloudWatchMetricsExporterOptions.SinkName, () => sender?.Queue.Count ?? 0);
-        _sender = sender = new CloudWatchLogsSender(options, client, metrics);
+        _sender = new SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>>(
+            new SinkSenderOptions
+            {
+                QueueCapacity = options.MaxQueueSize,
+                MaxAttempts = options.MaxAttempts,
+                Backoff = options.Backoff,
+                ShutdownTimeout = options.ShutdownTimeout,
+                TimeProvider = options.TimeProvider,
+            },
+            new CloudWatchLogsTransport(client, LogGroup, LogStream, credentials, options.RequestTimeout, diagnostics),
+            new LogEventBatch(),
+            metrics,
+            diagnostics);
     }
 
-    public string LogGroup => _sender.LogGroup;
-    public string LogStream => _sender.LogStream;
+    public string LogGroup { get; }
+    public string LogStream { get; }
     public SinkMetrics Metrics => _sender.Metrics;
 
-    public bool Enqueue(CloudWatchLogEvent e) => _sender.Enqueue(e);
+    public bool Enqueue(CloudWatchLogEvent e) => _sender.TryEnqueue(e);
 
-    public bool ForceFlush(int timeoutMilliseconds) => _sender.ForceFlush(timeoutMilliseconds);
+    public bool ForceFlush(int timeoutMilliseconds) => _sender.Flush(ExporterTimeout.From(timeoutMilliseconds));
 
-    public bool Shutdown(int timeoutMilliseconds) => _sender.Shutdown(timeoutMilliseconds);
+    public bool Shutdown(int timeoutMilliseconds) => _sender.Shutdown(ExporterTimeout.From(timeoutMilliseconds));
 
     public void Dispose() => _sender.Dispose();
 }

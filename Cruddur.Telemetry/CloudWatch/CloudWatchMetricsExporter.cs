@@ -1,4 +1,5 @@
 using Cruddur.Telemetry.CloudWatch.Emf;
+using Cruddur.Telemetry.Delivery;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -15,18 +16,20 @@ public sealed class CloudWatchMetricsExporter : BaseExporter<Metric>
     private readonly CloudWatchMetricsExporterOptions _options;
     private readonly EmfMetricConverter _converter;
     private readonly IMetricsLogStream _stream;
+    private readonly SinkDiagnostics _diagnostics;
 
-    internal CloudWatchMetricsExporter(CloudWatchMetricsExporterOptions options, IMetricsLogStream stream)
+    internal CloudWatchMetricsExporter(CloudWatchMetricsExporterOptions options, IMetricsLogStream stream, SinkDiagnostics? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _stream = stream;
+        _diagnostics = diagnostics ?? SinkDiagnostics.Default;
         _converter = new EmfMetricConverter(options.Logs.ServiceName, options.Host);
     }
 
     public string LogGroupName => _stream.LogGroup;
     public string LogStreamName => _stream.LogStream;
-    public SinkMetrics Metrics => _stream.Metrics;
+    internal SinkMetrics Metrics => _stream.Metrics;
 
     public override ExportResult Export(in Batch<Metric> batch)
     {
@@ -42,8 +45,8 @@ public sealed class CloudWatchMetricsExporter : BaseExporter<Metric>
             var built = EmfDocumentBuilder.Build(_options.Namespace, now, _converter.Convert(metrics));
             if (built.Refused > 0)
             {
-                _stream.Metrics.AddDropped("emf_refused", built.Refused);
-                SinkDiagnostics.ReportOnce(CloudWatchMetricsExporterOptions.SinkName, "refused:" + built.RefusalReasons[0],
+                _stream.Metrics.AddDropped(DropReason.EmfRefused, built.Refused);
+                _diagnostics.ReportOnce(CloudWatchMetricsExporterOptions.SinkName, "refused:" + built.RefusalReasons[0],
                     $"{built.Refused} metric value(s) break the Embedded Metric Format's rules and are not sent ({built.RefusalReasons[0]}).");
             }
 
@@ -60,8 +63,8 @@ public sealed class CloudWatchMetricsExporter : BaseExporter<Metric>
         }
         catch (Exception ex)
         {
-            _stream.Metrics.AddDropped("format_failed");
-            SinkDiagnostics.ReportOnce(CloudWatchMetricsExporterOptions.SinkName, "format:" + ex.GetType().Name,
+            _stream.Metrics.AddDropped(DropReason.FormatFailed);
+            _diagnostics.ReportOnce(CloudWatchMetricsExporterOptions.SinkName, "format:" + ex.GetType().Name,
                 $"could not turn metrics into EMF ({ex.GetType().Name}: {ex.Message}); this collection is dropped and counted.");
             return ExportResult.Failure;
         }

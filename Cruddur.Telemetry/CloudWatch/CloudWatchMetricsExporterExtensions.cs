@@ -1,59 +1,64 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace Cruddur.Telemetry.CloudWatch;
 
-/// <summary>Registers <see cref="CloudWatchMetricsExporter"/> under its own periodic reader.</summary>
+/// <summary>Registers <see cref="CloudWatchMetricsExporter"/> under a periodic reader of its own.</summary>
 public static class CloudWatchMetricsExporterExtensions
 {
+    public const string Sink = CloudWatchMetricsExporterOptions.SinkName;
+
     /// <summary>
     /// Adds the EMF exporter when a log group is configured (<c>CLOUDWATCH_LOG_GROUP</c>) and
-    /// <c>CLOUDWATCH_METRICS_INTERVAL</c> is not 0. A configuration problem is reported once on standard error and the
-    /// exporter stays off; the host runs on.
+    /// <c>CLOUDWATCH_METRICS_INTERVAL</c> is not 0. Options come through DI like the log sink's (<paramref name="configure"/>
+    /// first, then configuration fills what is unset) and are validated; a problem is said once on standard error and
+    /// the exporter stays off (no reader, so nothing is aggregated for it); the host runs on.
     /// </summary>
     public static MeterProviderBuilder AddCloudWatchMetricsExporter(this MeterProviderBuilder builder, Action<CloudWatchMetricsExporterOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        void Add(IConfiguration configuration, MeterProviderBuilder metrics)
+        builder.ConfigureServices(services =>
         {
-            var options = new CloudWatchMetricsExporterOptions();
-            configure?.Invoke(options);
-            options.ReadConfiguration(configuration);
-            if (CreateReader(options) is { } reader)
+            services.AddSinkServices();
+            var options = services.AddOptions<CloudWatchMetricsExporterOptions>();
+            if (configure is not null)
             {
-                metrics.AddReader(reader);
+                options.Configure(configure);
             }
-        }
 
-        // Under a host (AddOpenTelemetry().WithMetrics): the application's configuration, once it exists.
+            options.Configure<IServiceProvider>((o, sp) =>
+            {
+                if (sp.GetService<IConfiguration>() is { } configuration)
+                {
+                    o.ReadConfiguration(configuration);
+                }
+            });
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudWatchMetricsExporterOptions>, CloudWatchMetricsExporterOptionsValidator>());
+        });
+
         if (builder is IDeferredMeterProviderBuilder deferred)
         {
-            deferred.Configure((sp, metrics) => Add(sp.GetRequiredService<IConfiguration>(), metrics));
-            return builder;
+            deferred.Configure((sp, metrics) =>
+            {
+                if (sp.ValidOptions<CloudWatchMetricsExporterOptions>(Sink, "CloudWatch metrics (EMF) export") is { IsEnabled: true } options)
+                {
+                    metrics.AddReader(CreateReader(options, sp.Metrics(Sink), sp.GetRequiredService<SinkDiagnostics>()));
+                }
+            });
         }
 
-        Add(new ConfigurationBuilder().AddEnvironmentVariables().Build(), builder);
         return builder;
     }
 
-    internal static MetricReader? CreateReader(CloudWatchMetricsExporterOptions options)
+    internal static MetricReader CreateReader(CloudWatchMetricsExporterOptions options, SinkMetrics metrics, SinkDiagnostics diagnostics)
     {
-        if (!options.IsEnabled)
-        {
-            return null;
-        }
-
-        if (options.Problems().ToList() is { Count: > 0 } problems)
-        {
-            SinkDiagnostics.ReportOnce(CloudWatchMetricsExporterOptions.SinkName, "config",
-                $"CloudWatch metrics (EMF) export is OFF: {string.Join("; ", problems)}.");
-            return null;
-        }
-
-        var exporter = new CloudWatchMetricsExporter(options, new CloudWatchLogsMetricsStream(options.Logs));
-        var interval = (int)Math.Clamp(options.Interval.TotalMilliseconds, 100, int.MaxValue);
-        return new PeriodicExportingMetricReader(exporter, interval, exportTimeoutMilliseconds: (int)options.Logs.RequestTimeout.TotalMilliseconds)
+        var stream = options.Stream ?? new CloudWatchLogsMetricsStream(options.Logs, metrics, diagnostics);
+        var exporter = new CloudWatchMetricsExporter(options, stream, diagnostics);
+        return new PeriodicExportingMetricReader(exporter, (int)Math.Clamp(options.Interval.TotalMilliseconds, 100, int.MaxValue),
+            exportTimeoutMilliseconds: (int)options.Logs.RequestTimeout.TotalMilliseconds)
         {
             TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
         };

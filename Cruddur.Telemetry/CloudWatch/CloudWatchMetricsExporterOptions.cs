@@ -33,6 +33,9 @@ public sealed class CloudWatchMetricsExporterOptions
 
     private string? _configurationProblem;
 
+    /// <summary>Test seam: what delivers the EMF events (default: <see cref="CloudWatchLogsMetricsStream"/>).</summary>
+    internal IMetricsLogStream? Stream { get; set; }
+
     public CloudWatchMetricsExporterOptions ReadConfiguration(IConfiguration configuration)
     {
         Logs.ReadConfiguration(configuration);
@@ -57,8 +60,14 @@ public sealed class CloudWatchMetricsExporterOptions
         return this;
     }
 
+    /// <summary>Empty when the exporter can start (or is off); the logs' own problems included.</summary>
     public IEnumerable<string> Problems()
     {
+        if (!IsEnabled)
+        {
+            yield break;
+        }
+
         if (_configurationProblem is not null)
         {
             yield return _configurationProblem;
@@ -74,7 +83,7 @@ public sealed class CloudWatchMetricsExporterOptions
             yield return $"{IntervalVariable} must be at least 0.1 s";
         }
 
-        foreach (var problem in Logs.Problems())
+        foreach (var problem in CloudWatchLogsExporterOptionsValidator.Problems(Logs))
         {
             yield return problem;
         }

@@ -6,7 +6,7 @@ namespace Cruddur.Telemetry.Delivery;
 /// The bounded queue between an exporter (which converts and enqueues, never blocking the SDK's batch thread)
 /// and the sink's background sender. When full, the OLDEST item is dropped and counted.
 /// </summary>
-public sealed class DeliveryQueue<T>
+internal sealed class DeliveryQueue<T>
 {
     private readonly Channel<T> _channel;
     private long _count;
@@ -25,7 +25,7 @@ public sealed class DeliveryQueue<T>
             _ =>
             {
                 Interlocked.Decrement(ref _count);
-                metrics.AddDropped("queue_full");
+                metrics.AddDropped(DropReason.QueueFull);
             });
     }
 

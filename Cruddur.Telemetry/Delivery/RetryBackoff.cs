@@ -1,7 +1,7 @@
 namespace Cruddur.Telemetry.Delivery;
 
 /// <summary>Exponential back-off with full jitter ("decorrelated" from other instances), capped.</summary>
-public sealed class RetryBackoff(TimeSpan baseDelay, TimeSpan maxDelay, Func<double>? random = null)
+internal sealed class RetryBackoff(TimeSpan baseDelay, TimeSpan maxDelay, Func<double>? random = null)
 {
     private readonly Func<double> _random = random ?? Random.Shared.NextDouble;
 

@@ -1,3 +1,4 @@
+using Cruddur.Telemetry.Delivery;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -37,11 +38,10 @@ public sealed class RollbarExporter : BaseExporter<LogRecord>
     internal static bool Reports(LogLevel level, LogLevel minimumLevel) => level >= minimumLevel && level != LogLevel.None;
 
     protected override bool OnForceFlush(int timeoutMilliseconds) =>
-        _notifier.Flush(Timeout(timeoutMilliseconds));
+        _notifier.Flush(ExporterTimeout.From(timeoutMilliseconds));
 
+    /// <summary>Flushes only: the notifier outlives the log pipeline (the exception handler and grain filter use it);
+    /// it shuts its sender down when the service provider disposes it.</summary>
     protected override bool OnShutdown(int timeoutMilliseconds) =>
-        _notifier.Flush(Timeout(timeoutMilliseconds));
-
-    private TimeSpan Timeout(int milliseconds) =>
-        milliseconds is System.Threading.Timeout.Infinite or < 0 ? _notifier.Options.ShutdownTimeout : TimeSpan.FromMilliseconds(milliseconds);
+        _notifier.Flush(ExporterTimeout.From(timeoutMilliseconds));
 }

@@ -11,17 +11,20 @@ namespace Cruddur.Telemetry.Rollbar;
 public static class RollbarExporterExtensions
 {
     /// <summary>
-    /// Adds Rollbar reporting: <see cref="RollbarOptions"/> bound from the <c>ROLLBAR_*</c> configuration keys, the
-    /// process's <see cref="IRollbarNotifier"/>, an ASP.NET Core <see cref="IExceptionHandler"/> (used by hosts that
-    /// call <c>UseExceptionHandler()</c>), and — only when <c>ROLLBAR_ACCESS_TOKEN</c> is set — a
-    /// <see cref="RollbarExporter"/> for log records at or above the configured level, behind a batch processor that
-    /// takes in only those records.
+    /// Adds Rollbar reporting: <see cref="RollbarOptions"/> through DI (<paramref name="configure"/>, and the
+    /// <c>ROLLBAR_*</c> configuration keys) and validated; the process's <see cref="IRollbarNotifier"/>; an ASP.NET Core
+    /// <see cref="IExceptionHandler"/> (used by hosts that call <c>UseExceptionHandler()</c>); and — only when
+    /// <c>ROLLBAR_ACCESS_TOKEN</c> is set and the options are valid — a <see cref="RollbarExporter"/> for log records at
+    /// or above the configured level, behind a batch processor that takes in only those records. Invalid options are
+    /// said once on standard error and Rollbar stays off; the host runs on.
     /// The silo adds <see cref="RollbarGrainCallFilter"/> itself.
     /// </summary>
     public static LoggerProviderBuilder AddRollbarExporter(this LoggerProviderBuilder builder, Action<RollbarOptions>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureServices(services =>
         {
+            services.AddSinkServices();
             var options = services.AddOptions<RollbarOptions>()
                 .Configure<IServiceProvider>((o, sp) =>
                 {
@@ -37,11 +40,13 @@ public static class RollbarExporterExtensions
                 options.Configure(configure);
             }
 
-            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RollbarOptions>, RollbarOptionsValidator>());
             services.TryAddSingleton(sp => new RollbarNotifier(
-                sp.GetRequiredService<IOptions<RollbarOptions>>(),
+                sp.ValidOptions<RollbarOptions>(RollbarTransport.Sink, "Rollbar reporting") ?? new RollbarOptions(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<TelemetrySettings>()));
+                sp.GetService<TelemetrySettings>(),
+                metrics: sp.Metrics(RollbarTransport.Sink),
+                diagnostics: sp.GetRequiredService<SinkDiagnostics>()));
             services.TryAddSingleton<IRollbarNotifier>(sp => sp.GetRequiredService<RollbarNotifier>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RollbarExceptionHandler>());
         });

@@ -36,7 +36,8 @@ public sealed class RollbarOptions
     /// <summary>Sends of one item, first included, before it is dropped (5xx, connection errors, 429).</summary>
     public int MaxAttempts { get; set; } = 5;
 
-    public RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
+    /// <summary>Test seam: the back-off between attempts (default: 200 ms base, 20 s cap, full jitter).</summary>
+    internal RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
 
     /// <summary>The pause after a 429 that carries no <c>X-Rate-Limit-Reset</c>, and the cap on any such pause.</summary>
     public TimeSpan DefaultRateLimitPause { get; set; } = TimeSpan.FromSeconds(60);
@@ -60,10 +61,11 @@ public sealed class RollbarOptions
 
     public string ServerRoot { get; set; } = AppContext.BaseDirectory.TrimEnd('/', '\\');
 
-    /// <summary>Set when the configuration was present but unusable; the notifier then stays off and says so once.</summary>
-    public string? ConfigurationError { get; set; }
+    /// <summary>A configuration value that could not be used (set by <see cref="ApplyConfiguration"/>; see the validator).</summary>
+    internal string? ConfigurationProblem { get; private set; }
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(AccessToken) && ConfigurationError is null;
+    /// <summary>On when an access token is set (and the options are valid: <see cref="RollbarOptionsValidator"/>).</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(AccessToken);
 
     /// <summary>Reads the environment-variable keys (equally bindable from appsettings).</summary>
     public RollbarOptions ApplyConfiguration(IConfiguration configuration)
@@ -79,7 +81,7 @@ public sealed class RollbarOptions
             }
             else
             {
-                ConfigurationError = "ROLLBAR_ENDPOINT is not an absolute http(s) URL; Rollbar reporting is off.";
+                ConfigurationProblem = "ROLLBAR_ENDPOINT is not an absolute http(s) URL";
             }
         }
 
@@ -91,7 +93,7 @@ public sealed class RollbarOptions
             }
             else
             {
-                ConfigurationError = $"ROLLBAR_MINIMUM_LEVEL '{level}' is not a log level (Trace..Critical); Rollbar reporting is off.";
+                ConfigurationProblem = $"ROLLBAR_MINIMUM_LEVEL '{level}' is not a log level (Trace..Critical)";
             }
         }
 

@@ -1,3 +1,4 @@
+using Cruddur.Telemetry.Delivery;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -26,19 +27,22 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private EndPoint? _endpoint;
     private long _resolvedAt;
     private bool _resourceRead;
+    private readonly SinkDiagnostics _diagnostics;
+    private bool _shutdown;
 
     public XRayExporter(XRayExporterOptions options)
         : this(options, new SinkMetrics(SinkName))
     {
     }
 
-    internal XRayExporter(XRayExporterOptions options, SinkMetrics metrics, Resource? resource = null)
+    internal XRayExporter(XRayExporterOptions options, SinkMetrics metrics, Resource? resource = null, SinkDiagnostics? diagnostics = null)
     {
         _options = options;
         Metrics = metrics;
+        _diagnostics = diagnostics ?? SinkDiagnostics.Default;
         if (!XRayDaemonAddress.TryParse(options.DaemonAddress, out var address))
         {
-            SinkDiagnostics.ReportOnce(SinkName, "address", $"AWS_XRAY_DAEMON_ADDRESS '{options.DaemonAddress}' is not host:port or 'tcp:h:p udp:h:p'; using {XRayDaemonAddress.DefaultAddress}.");
+            _diagnostics.ReportOnce(SinkName, "address", $"AWS_XRAY_DAEMON_ADDRESS '{options.DaemonAddress}' is not host:port or 'tcp:h:p udp:h:p'; using {XRayDaemonAddress.DefaultAddress}.");
             address = XRayDaemonAddress.Default;
         }
 
@@ -48,7 +52,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     }
 
     /// <summary>Where the datagrams go.</summary>
-    public XRayDaemonAddress Address => _address;
+    internal XRayDaemonAddress Address => _address;
 
     internal SinkMetrics Metrics { get; }
 
@@ -58,6 +62,19 @@ public sealed class XRayExporter : BaseExporter<Activity>
         using var scope = SuppressInstrumentationScope.Begin();
         lock (_gate)
         {
+            if (_shutdown)
+            {
+                // Nothing is sent after shutdown; each span is counted once, like the HTTP sinks' late items.
+                var late = 0L;
+                foreach (var _ in batch)
+                {
+                    late++;
+                }
+
+                Metrics.AddDropped(DropReason.Shutdown, late);
+                return ExportResult.Failure;
+            }
+
             var result = ExportResult.Success;
             var sent = 0;
             foreach (var activity in batch)
@@ -92,15 +109,15 @@ public sealed class XRayExporter : BaseExporter<Activity>
 
             if (_options.DropTraceIdsXRayRefuses && !XRayTraceIdGenerator.IsAcceptedByXRay(activity.TraceId, _options.Time.GetUtcNow()))
             {
-                Metrics.AddDropped("invalid_trace_id");
-                SinkDiagnostics.ReportOnce(SinkName, "invalid_trace_id", $"trace {activity.TraceId} does not start with a recent epoch second, so X-Ray would refuse it (a traceparent from a caller that does not use X-Ray-style ids?); such spans are dropped and counted.");
+                Metrics.AddDropped(DropReason.InvalidTraceId);
+                _diagnostics.ReportOnce(SinkName, "invalid_trace_id", $"trace {activity.TraceId} does not start with a recent epoch second, so X-Ray would refuse it (a traceparent from a caller that does not use X-Ray-style ids?); such spans are dropped and counted.");
                 return true;
             }
 
             if (!_writer.TryWrite(activity, out var datagram, out var level))
             {
-                Metrics.AddDropped("too_large");
-                SinkDiagnostics.ReportOnce(SinkName, "too_large", $"a span's minimal segment document exceeded {_options.MaxDatagramBytes} bytes and was dropped.");
+                Metrics.AddDropped(DropReason.TooLarge);
+                _diagnostics.ReportOnce(SinkName, "too_large", $"a span's minimal segment document exceeded {_options.MaxDatagramBytes} bytes and was dropped.");
                 return true;
             }
 
@@ -119,8 +136,8 @@ public sealed class XRayExporter : BaseExporter<Activity>
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Metrics.AddDropped("serialize_failed");
-            SinkDiagnostics.ReportOnce(SinkName, "serialize:" + ex.GetType().Name, $"could not write a segment document ({ex.GetType().Name}: {ex.Message}); span dropped.");
+            Metrics.AddDropped(DropReason.SerializeFailed);
+            _diagnostics.ReportOnce(SinkName, "serialize:" + ex.GetType().Name, $"could not write a segment document ({ex.GetType().Name}: {ex.Message}); span dropped.");
             return true;
         }
     }
@@ -132,7 +149,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
             var endpoint = Endpoint();
             if (endpoint is null)
             {
-                Metrics.AddDropped("no_address");
+                Metrics.AddDropped(DropReason.NoAddress);
                 return false;
             }
 
@@ -154,8 +171,8 @@ public sealed class XRayExporter : BaseExporter<Activity>
             // Fire-and-forget like the SDK emitters: count, say so once, resolve again next time.
             _endpoint = null;
             _connectedTo = null;
-            Metrics.AddDropped("send_failed");
-            SinkDiagnostics.ReportOnce(SinkName, "send:" + ex.SocketErrorCode, $"sending to the X-Ray daemon at udp {_address.UdpHost}:{_address.UdpPort} failed ({ex.SocketErrorCode}); spans are dropped until it answers.");
+            Metrics.AddDropped(DropReason.SendFailed);
+            _diagnostics.ReportOnce(SinkName, "send:" + ex.SocketErrorCode, $"sending to the X-Ray daemon at udp {_address.UdpHost}:{_address.UdpPort} failed ({ex.SocketErrorCode}); spans are dropped until it answers.");
             return false;
         }
     }
@@ -181,7 +198,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
             var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
             if (chosen is null)
             {
-                SinkDiagnostics.ReportOnce(SinkName, "resolve", $"X-Ray daemon host '{_address.UdpHost}' has no address.");
+                _diagnostics.ReportOnce(SinkName, "resolve", $"X-Ray daemon host '{_address.UdpHost}' has no address.");
                 return _endpoint = null;
             }
 
@@ -189,7 +206,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
         }
         catch (SocketException ex)
         {
-            SinkDiagnostics.ReportOnce(SinkName, "resolve", $"X-Ray daemon host '{_address.UdpHost}' could not be resolved ({ex.SocketErrorCode}); will retry.");
+            _diagnostics.ReportOnce(SinkName, "resolve", $"X-Ray daemon host '{_address.UdpHost}' could not be resolved ({ex.SocketErrorCode}); will retry.");
             return _endpoint = null;
         }
     }
@@ -198,6 +215,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     {
         lock (_gate)
         {
+            _shutdown = true;
             _socket?.Dispose();
             _socket = null;
         }

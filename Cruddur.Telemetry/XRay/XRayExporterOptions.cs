@@ -6,8 +6,8 @@ using OpenTelemetry.Trace;
 namespace Cruddur.Telemetry.XRay;
 
 /// <summary>
-/// Options of <see cref="XRayExporter"/>. Defaults come from the environment (the configuration contract in
-/// product.md); <see cref="Bind"/> reads the same keys from any <see cref="IConfiguration"/>.
+/// Options of <see cref="XRayExporter"/>. Defaults come from the environment (the variables listed in the README's
+/// configuration table); <see cref="Bind"/> reads the same keys from any <see cref="IConfiguration"/>.
 /// </summary>
 public sealed class XRayExporterOptions
 {

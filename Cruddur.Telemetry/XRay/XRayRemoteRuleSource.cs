@@ -249,7 +249,7 @@ internal sealed class XRayRemoteRuleSource
     private void Write(string message)
     {
         var line = $"[cruddur-telemetry] {XRayExporter.SinkName}: {message}";
-        (_diagnostics ?? SinkDiagnostics.Output).WriteLine(line);
+        (_diagnostics ?? Console.Error).WriteLine(line);
     }
 
     private sealed record Applied(XRayCentralRule[] Rules, DateTimeOffset FetchedAt);

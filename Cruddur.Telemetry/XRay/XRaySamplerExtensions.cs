@@ -79,7 +79,7 @@ public static class XRaySamplerExtensions
         var mode = TelemetrySettings.NonEmpty(configuration["XRAY_SAMPLING"])?.ToLowerInvariant();
         if (mode is not (null or "local" or "remote"))
         {
-            SinkDiagnostics.ReportOnce(XRayExporter.SinkName, "sampling-mode", $"XRAY_SAMPLING '{mode}' is neither 'local' nor 'remote'; using the default.");
+            SinkDiagnostics.Default.ReportOnce(XRayExporter.SinkName, "sampling-mode", $"XRAY_SAMPLING '{mode}' is neither 'local' nor 'remote'; using the default.");
             mode = null;
         }
 
@@ -98,7 +98,7 @@ public static class XRaySamplerExtensions
             return address;
         }
 
-        SinkDiagnostics.ReportOnce(XRayExporter.SinkName, "sampling-address", $"AWS_XRAY_DAEMON_ADDRESS '{configuredAddress}' is not host:port or 'tcp:host:port udp:host:port'; sampling uses the local rules only.");
+        SinkDiagnostics.Default.ReportOnce(XRayExporter.SinkName, "sampling-address", $"AWS_XRAY_DAEMON_ADDRESS '{configuredAddress}' is not host:port or 'tcp:host:port udp:host:port'; sampling uses the local rules only.");
         return null;
     }
 
@@ -110,7 +110,7 @@ public static class XRaySamplerExtensions
         {
             if (configured is not null)
             {
-                SinkDiagnostics.ReportOnce(XRayExporter.SinkName, "rules-missing", $"XRAY_SAMPLING_RULES '{configured}' was not found; no local rule file.");
+                SinkDiagnostics.Default.ReportOnce(XRayExporter.SinkName, "rules-missing", $"XRAY_SAMPLING_RULES '{configured}' was not found; no local rule file.");
             }
 
             return null;
@@ -122,7 +122,7 @@ public static class XRaySamplerExtensions
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
-            SinkDiagnostics.ReportOnce(XRayExporter.SinkName, "rules-invalid", $"sampling rules '{path}' are invalid ({ex.Message}); no local rule file.");
+            SinkDiagnostics.Default.ReportOnce(XRayExporter.SinkName, "rules-invalid", $"sampling rules '{path}' are invalid ({ex.Message}); no local rule file.");
             path = null;
             return null;
         }

@@ -35,8 +35,8 @@ public sealed class CloudWatchFaultTests(ITestOutputHelper output) : IAsyncLifet
         {
             o.TimeProvider = time;
             o.Backoff = new RetryBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(20), () => 1.0); // jitter at its ceiling
-            o.OnRetryScheduled = d => retries.Writer.TryWrite(d);
         });
+        sink.Sender.WaitingUntil += until => retries.Writer.TryWrite(until - time.GetUtcNow()); // after the timer exists
 
         for (var i = 0; i < 5; i++)
         {
@@ -197,7 +197,7 @@ public sealed class CloudWatchFaultTests(ITestOutputHelper output) : IAsyncLifet
                 var start = Stopwatch.GetTimestamp();
                 sink.Logger.LogInformation("request {N} served", i);
                 durations[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                maxQueue = Math.Max(maxQueue, sink.Sender.Queue.Count);
+                maxQueue = Math.Max(maxQueue, sink.Sender.QueueLength);
             }
 
             total.Stop();
@@ -240,8 +240,8 @@ public sealed class CloudWatchFaultTests(ITestOutputHelper output) : IAsyncLifet
             o.MaxQueueSize = capacity;
             o.TimeProvider = time;
             o.Backoff = new RetryBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20), () => 1.0);
-            o.OnRetryScheduled = d => retries.Writer.TryWrite(d);
         });
+        sink.Sender.WaitingUntil += until => retries.Writer.TryWrite(until - time.GetUtcNow()); // after the timer exists
 
         sink.Logger.LogInformation("before the outage");
         var delay = await retries.Reader.ReadAsync().AsTask().WaitAsync(Patience); // first put failed; sender waits
@@ -250,7 +250,7 @@ public sealed class CloudWatchFaultTests(ITestOutputHelper output) : IAsyncLifet
             sink.Logger.LogInformation("during {N}", i);
         }
 
-        Assert.Equal(capacity, sink.Sender.Queue.Count);
+        Assert.Equal(capacity, sink.Sender.QueueLength);
         Volatile.Write(ref outage, false);
         time.Advance(delay);
         Assert.True(await sink.FlushAsync(Patience));

@@ -26,7 +26,7 @@ public sealed class CloudWatchMotoTests(MotoServer moto) : IClassFixture<MotoSer
         using var listener = new ActivityListener { ShouldListenTo = s => s == source, Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded };
         ActivitySource.AddActivityListener(listener);
 
-        var processor = CloudWatchLogsExporterExtensions.CreateProcessor(options);
+        var processor = CloudWatchLogsExporterExtensions.CreateProcessor(new CloudWatchLogsExporter(options), options);
         using (var factory = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;

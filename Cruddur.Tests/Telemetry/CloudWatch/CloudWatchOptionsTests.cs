@@ -36,11 +36,11 @@ public class CloudWatchOptionsTests
     [Fact]
     public void Configuration_problems_are_named_instead_of_thrown()
     {
-        Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "cruddur")).Problems(), p => p.Contains("AWS_REGION", StringComparison.Ordinal));
-        Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "bad:name"), ("AWS_REGION", "us-east-1")).Problems(), p => p.Contains("bad:name", StringComparison.Ordinal));
-        Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us-east-1"), ("AWS_ENDPOINT_URL", "not a url")).Problems(), p => p.Contains("not a url", StringComparison.Ordinal));
-        Assert.Contains(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us east-1")).Problems(), p => p.Contains("us east-1", StringComparison.Ordinal));
-        Assert.Empty(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us-east-1")).Problems());
+        Assert.Contains(CloudWatchLogsExporterOptionsValidator.Problems(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"))), p => p.Contains("AWS_REGION", StringComparison.Ordinal));
+        Assert.Contains(CloudWatchLogsExporterOptionsValidator.Problems(Read(("CLOUDWATCH_LOG_GROUP", "bad:name"), ("AWS_REGION", "us-east-1"))), p => p.Contains("bad:name", StringComparison.Ordinal));
+        Assert.Contains(CloudWatchLogsExporterOptionsValidator.Problems(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us-east-1"), ("AWS_ENDPOINT_URL", "not a url"))), p => p.Contains("not a url", StringComparison.Ordinal));
+        Assert.Contains(CloudWatchLogsExporterOptionsValidator.Problems(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us east-1"))), p => p.Contains("us east-1", StringComparison.Ordinal));
+        Assert.Empty(CloudWatchLogsExporterOptionsValidator.Problems(Read(("CLOUDWATCH_LOG_GROUP", "cruddur"), ("AWS_REGION", "us-east-1"))));
     }
 
     [Fact]

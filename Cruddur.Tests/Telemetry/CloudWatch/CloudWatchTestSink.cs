@@ -40,13 +40,9 @@ internal sealed class CloudWatchTestSink : IDisposable
     public CloudWatchLogsExporter Exporter { get; }
     public ILoggerFactory Factory { get; }
     public ILogger Logger { get; }
-    internal CloudWatchLogsSender Sender => Exporter.Sender;
+    internal SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>> Sender => Exporter.Sender;
 
-    public Task<bool> FlushAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        return Sender.FlushAsync(cts.Token);
-    }
+    public Task<bool> FlushAsync(TimeSpan timeout) => Sender.FlushAsync(timeout);
 
     public void Dispose()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Cruddur.Telemetry;
 using Cruddur.Telemetry.Rollbar;
 using Cruddur.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
@@ -26,7 +27,7 @@ public sealed class RollbarDeliveryTests
         var request = Assert.Single(requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal(FakeRollbarServer.ItemPath, request.Path);
-        Assert.Equal(FakeToken, request.Headers[RollbarSender.TokenHeader]);
+        Assert.Equal(FakeToken, request.Headers[RollbarTransport.TokenHeader]);
         Assert.DoesNotContain(FakeToken, request.Body);
         Assert.Equal(uuid, request.Uuid);
         Assert.Equal("warning", request.Level);
@@ -111,11 +112,8 @@ public sealed class RollbarDeliveryTests
         server.Script(new FakeRollbarResponse(403, Body: "{\"err\":1,\"message\":\"invalid access token\"}"),
             new FakeRollbarResponse(403, Body: "{\"err\":1,\"message\":\"invalid access token\"}"));
         var stderr = new StringWriter();
-        var previous = Cruddur.Telemetry.SinkDiagnostics.Output;
-        Cruddur.Telemetry.SinkDiagnostics.Output = TextWriter.Synchronized(stderr);
-        try
         {
-            await using var notifier = Notifier(Options(server.Endpoint));
+            await using var notifier = Notifier(Options(server.Endpoint), diagnostics: new SinkDiagnostics(TextWriter.Synchronized(stderr)));
             notifier.Message("one", RollbarLevel.Error);
             notifier.Message("two", RollbarLevel.Error);
             await server.WaitForRequestsAsync(2, Wait);
@@ -128,10 +126,6 @@ public sealed class RollbarDeliveryTests
             var line = Assert.Single(lines, l => l.Contains("HTTP 403"));
             Assert.Contains("ROLLBAR_ACCESS_TOKEN", line);
             Assert.DoesNotContain(FakeToken, stderr.ToString());
-        }
-        finally
-        {
-            Cruddur.Telemetry.SinkDiagnostics.Output = previous;
         }
     }
 

@@ -25,8 +25,8 @@ internal static class RollbarTestSupport
         return options;
     }
 
-    public static RollbarNotifier Notifier(RollbarOptions options, TimeProvider? time = null) =>
-        new(options, time ?? TimeProvider.System, Settings);
+    public static RollbarNotifier Notifier(RollbarOptions options, TimeProvider? time = null, SinkDiagnostics? diagnostics = null) =>
+        new(options, time ?? TimeProvider.System, Settings, diagnostics: diagnostics);
 
     /// <summary>Throws <paramref name="exception"/> from a named method so it has a real stack.</summary>
     public static Exception Thrown(Func<Exception> exception)

@@ -1,3 +1,4 @@
+using Cruddur.Telemetry;
 using Cruddur.Telemetry.XRay;
 
 namespace Cruddur.Tests.Telemetry.XRay;
@@ -40,9 +41,10 @@ public class XRayDaemonAddressTests
     [Fact]
     public void Exporter_with_a_bad_address_falls_back_to_the_default_instead_of_failing()
     {
-        // The one-time stderr line is not captured here: SinkDiagnostics.Output is process-wide and other sinks'
-        // tests run in parallel.
-        using var exporter = new XRayExporter(XRayTestSpans.Options(o => o.DaemonAddress = "not an address"));
+        var stderr = new StringWriter();
+        using var exporter = new XRayExporter(XRayTestSpans.Options(o => o.DaemonAddress = "not an address"),
+            new SinkMetrics("xray-bad-address-test"), diagnostics: new SinkDiagnostics(stderr));
         Assert.Equal(XRayDaemonAddress.Default, exporter.Address);
+        Assert.Contains("'not an address' is not host:port", stderr.ToString(), StringComparison.Ordinal);
     }
 }

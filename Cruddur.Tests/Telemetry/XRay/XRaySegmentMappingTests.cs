@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Cruddur.Telemetry.Text;
 using Cruddur.Telemetry.XRay;
 using static Cruddur.Tests.Telemetry.XRay.XRayTestSpans;
 
 namespace Cruddur.Tests.Telemetry.XRay;
 
-/// <summary>Golden documents for the span → segment mapping (telemetry-protocols.md A4).</summary>
+/// <summary>Golden documents for the span → segment mapping (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html).</summary>
 public class XRaySegmentMappingTests
 {
     private const string XRayTrace = "1-4efaaf4d-1e8720b39541901950019ee5";
@@ -166,17 +167,17 @@ public class XRaySegmentMappingTests
             "--- End of stack trace from previous location ---\n" +
             "   at Orleans.Runtime.Invoke() in C:\\b\\src\\Grain Call.cs:line 9";
 
-        var frames = XRayStackTrace.Parse(trace, 2, out var truncated);
+        var frames = DotNetStackTrace.Parse(trace, 2, out var truncated);
 
         Assert.Equal(
             [
-                new XRayStackFrame("Cruddur.Grains.SeedData.Home(DateTimeOffset now)", "/src/Cruddur.Grains/SeedData.cs", 17),
-                new XRayStackFrame("Cruddur.Grains.HomeTimelineGrain.GetActivitiesAsync()", null, null),
+                new DotNetStackFrame("Cruddur.Grains.SeedData.Home(DateTimeOffset now)", "/src/Cruddur.Grains/SeedData.cs", 17),
+                new DotNetStackFrame("Cruddur.Grains.HomeTimelineGrain.GetActivitiesAsync()", null, null),
             ],
             frames);
         Assert.Equal(1, truncated);
-        var all = XRayStackTrace.Parse(trace, 50, out _);
-        Assert.Equal(new XRayStackFrame("Orleans.Runtime.Invoke()", "C:\\b\\src\\Grain Call.cs", 9), all[^1]);
+        var all = DotNetStackTrace.Parse(trace, 50, out _);
+        Assert.Equal(new DotNetStackFrame("Orleans.Runtime.Invoke()", "C:\\b\\src\\Grain Call.cs", 9), all[^1]);
     }
 
     [Fact]
