@@ -11,7 +11,7 @@ internal sealed class CloudWatchLogsMetricsStream : IMetricsLogStream
 {
     private readonly SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>> _sender;
 
-    public CloudWatchLogsMetricsStream(CloudWatchLogsExporterOptions options, SinkMetrics metrics, SinkDiagnostics diagnostics)
+    public CloudWatchLogsMetricsStream(CloudWatchLogsExporterOptions options, TimeSpan shutdownTimeout, SinkMetrics metrics, SinkDiagnostics diagnostics)
     {
         var credentials = options.Credentials ?? AwsCredentialChain.Create();
         LogGroup = options.LogGroupName ?? throw new ArgumentException("LogGroupName is required.", nameof(options));
@@ -24,7 +24,7 @@ internal sealed class CloudWatchLogsMetricsStream : IMetricsLogStream
                 QueueCapacity = options.MaxQueueSize,
                 MaxAttempts = options.MaxAttempts,
                 Backoff = options.Backoff,
-                ShutdownTimeout = options.ShutdownTimeout,
+                ShutdownTimeout = shutdownTimeout,
                 TimeProvider = options.TimeProvider,
             },
             new CloudWatchLogsTransport(client, LogGroup, LogStream, credentials, options.RequestTimeout, diagnostics),

@@ -55,7 +55,7 @@ public static class CloudWatchMetricsExporterExtensions
 
     internal static MetricReader CreateReader(CloudWatchMetricsExporterOptions options, SinkMetrics metrics, SinkDiagnostics diagnostics)
     {
-        var stream = options.Stream ?? new CloudWatchLogsMetricsStream(options.Logs, metrics, diagnostics);
+        var stream = options.Stream ?? new CloudWatchLogsMetricsStream(options.Logs, options.ShutdownTimeout, metrics, diagnostics);
         var exporter = new CloudWatchMetricsExporter(options, stream, diagnostics);
         return new PeriodicExportingMetricReader(exporter, (int)Math.Clamp(options.Interval.TotalMilliseconds, 100, int.MaxValue),
             exportTimeoutMilliseconds: (int)options.Logs.RequestTimeout.TotalMilliseconds)

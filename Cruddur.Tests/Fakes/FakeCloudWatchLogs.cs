@@ -44,6 +44,10 @@ public sealed class FakeCloudWatchLogs : IAsyncDisposable
 
     public IEnumerable<string> StoredMessages => Groups.Values.SelectMany(g => g.Values).SelectMany(s => { lock (s) { return s.Select(e => e.Message).ToList(); } });
 
+    /// <summary>The messages of the log streams, without the <c>…-metrics</c> streams' EMF events.</summary>
+    public IEnumerable<string> LogMessages => Groups.Values.SelectMany(g => g.Where(s => !s.Key.EndsWith("-metrics", StringComparison.Ordinal)).Select(s => s.Value))
+        .SelectMany(s => { lock (s) { return s.Select(e => e.Message).ToList(); } });
+
     public static async Task<FakeCloudWatchLogs> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -86,7 +86,7 @@ public sealed class CloudWatchHostTests(ITestOutputHelper output) : IAsyncLifeti
         await app.StopAsync();
         await app.DisposeAsync(); // providers flush here, as on SIGTERM
 
-        var events = _fake.StoredMessages.Select(m => JsonDocument.Parse(m).RootElement).ToList();
+        var events = _fake.LogMessages.Select(m => JsonDocument.Parse(m).RootElement).ToList();
         var access = Assert.Single(events, e => e.GetProperty("category").GetString() == typeof(AccessLogMiddleware).FullName);
         Assert.Equal(traceId, access.GetProperty("trace_id").GetString());
         // Query secrets are masked before the line reaches any sink.

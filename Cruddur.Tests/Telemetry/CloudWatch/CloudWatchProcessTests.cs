@@ -48,8 +48,11 @@ public sealed class CloudWatchProcessTests(MotoServer moto, ITestOutputHelper ou
         output.WriteLine($"gateway exited {gatewayStop.TotalMilliseconds:F0} ms after SIGTERM, silo {(stopwatch.Elapsed - gatewayStop).TotalMilliseconds:F0} ms after its own");
 
         var streams = await moto.StreamsAsync("cruddur");
-        var gatewayStream = Assert.Single(streams, s => s.StartsWith($"cruddur-gateway/{Environment.MachineName}/{cluster.Gateway.Pid}-", StringComparison.Ordinal));
-        var siloStream = Assert.Single(streams, s => s.StartsWith($"cruddur-silo/{Environment.MachineName}/{silo.Pid}-", StringComparison.Ordinal));
+        // Each process's log stream (its metrics stream, {service}/{host}/{pid}-metrics, holds EMF events).
+        var gatewayStream = Assert.Single(streams, s => s.StartsWith($"cruddur-gateway/{Environment.MachineName}/{cluster.Gateway.Pid}-", StringComparison.Ordinal)
+                                                        && !s.EndsWith("-metrics", StringComparison.Ordinal));
+        var siloStream = Assert.Single(streams, s => s.StartsWith($"cruddur-silo/{Environment.MachineName}/{silo.Pid}-", StringComparison.Ordinal)
+                                                     && !s.EndsWith("-metrics", StringComparison.Ordinal));
 
         var gatewayEvents = await moto.ReadAsync("cruddur", gatewayStream);
         var siloEvents = await moto.ReadAsync("cruddur", siloStream);
