@@ -38,8 +38,8 @@ def record(pairs):
         key, value = pair.split("=", 1)
         if key == "wrk":
             row.update(parse_wrk(value))
-        elif key == "fake":
-            row["fake"] = json.load(open(value))
+        elif key in ("fake", "before", "after"):
+            row[key] = json.load(open(value))
         else:
             try:
                 row[key] = float(value) if "." in value else int(value)
@@ -178,12 +178,90 @@ def soak(runs_path, out_path, nproc, rate, duration):
     print(f"results: {out_path}")
 
 
+# List prices for the cost table (us-east-1, read 2026-12-02). X-Ray: $5.00 per million traces recorded
+# (https://aws.amazon.com/xray/pricing/). CloudWatch Logs: $0.50 per GB ingested, Standard class
+# (https://aws.amazon.com/cloudwatch/pricing/). Honeycomb sells plans of events per month (one event per span and per
+# log record, https://docs.honeycomb.io/get-started/manage-costs/how-honeycomb-calculates-usage/), not a per-event
+# list price: the rate below is an assumption, BENCH_HONEYCOMB_USD_PER_MILLION_EVENTS sets your own.
+XRAY_USD_PER_TRACE = 5.00 / 1e6
+CLOUDWATCH_USD_PER_GB = 0.50
+HONEYCOMB_USD_PER_EVENT = float(__import__("os").environ.get("BENCH_HONEYCOMB_USD_PER_MILLION_EVENTS", "1.30")) / 1e6
+
+
+def median_rps(runs_path, config):
+    xs = [r["rps"] for r in load(runs_path) if r.get("kind") == "max" and r.get("config") == config]
+    return statistics.median(xs) if xs else 0.0
+
+
+SIDE = [("ceiling", "plain Kestrel, same bytes from memory (ceiling)"), ("flask", "Flask, the original's stack (gunicorn -w 2)"),
+        ("off", "Cruddur, no sink configured"), ("sinks100", "Cruddur, all four sinks, 100% sampling"),
+        ("sinksrule", "Cruddur, all four sinks, the original's rule (5/s + 10%)")]
+
+
+def side(runs_path, out_path, nproc, connections, threads, duration, rounds, load_avg):
+    runs = load(runs_path)
+    med = {c: median_rps(runs_path, c) for c, _ in SIDE}
+    off, ceiling = med.get("off") or float("nan"), med.get("ceiling") or float("nan")
+    print(f"\nside by side, {nproc} cores, load {load_avg}, wrk -t{threads} -c{connections} -d{duration}s, median of {rounds} interleaved rounds, GET /api/activities/home")
+    print(f"{'configuration':<58}{'req/s':>9}{'÷ off':>8}{'÷ ceiling':>11}{'p99 ½ load':>12}")
+    table = []
+    for c, label in SIDE:
+        if not med.get(c):
+            continue
+        half = next((r for r in runs if r.get("kind") == "half" and r.get("config") == c), {})
+        rounds_rps = [round(r["rps"]) for r in runs if r.get("kind") == "max" and r.get("config") == c]
+        row = {"config": c, "label": label, "median_rps": med[c], "rounds_rps": rounds_rps,
+               "vs_off": med[c] / off, "vs_ceiling": med[c] / ceiling, "half_p99_ms": half.get("p99_ms"),
+               "half_rps": half.get("rps")}
+        table.append(row)
+        p99 = f"{half['p99_ms']:.2f} ms" if half.get("p99_ms") is not None else "-"
+        print(f"{label:<58}{med[c]:>9.0f}{row['vs_off']:>8.2f}{row['vs_ceiling']:>11.2f}{p99:>12}   rounds {rounds_rps}")
+    # What each sink received per million requests, and its list price.
+    costs = []
+    served = {c: sum(r["requests"] for r in runs if r.get("kind") == "max" and r.get("config") == c) for c, _ in SIDE}
+    print("\nper million requests (rounds only), what the sinks received and its list price:")
+    print(f"{'configuration':<28}{'X-Ray traces':>13}{'segments':>10}{'CW MB':>8}{'OTLP spans':>12}{'OTLP logs':>11}{'Rollbar':>9}{'X-Ray $':>9}{'CW $':>8}{'HC $':>8}{'total $':>9}")
+    costs.append({"config": "off", "usd": 0.0})
+    print(f"{'off':<28}{0:>13}{0:>10}{0:>8}{0:>12}{0:>11}{0:>9}{0:>9.2f}{0:>8.2f}{0:>8.2f}{0:>9.2f}")
+    for r in runs:
+        if r.get("kind") != "cost":
+            continue
+        c = r["config"]
+        before, after = r["before"].get("counters", {}), r["after"].get("counters", {})
+        d = {k: after.get(k, 0) - before.get(k, 0) for k in set(after) | set(before)}
+        per = 1e6 / max(1, served.get(c, 0))
+        traces, segments = d.get("xray.traces", 0) * per, d.get("xray.datagrams", 0) * per
+        cw_bytes = d.get("cloudwatch.bytes", 0) * per
+        spans, logs = d.get("otlp.traces_items", 0) * per, d.get("otlp.logs_items", 0) * per
+        rollbar = d.get("rollbar.items", 0) * per
+        xray_usd, cw_usd = traces * XRAY_USD_PER_TRACE, cw_bytes / 1e9 * CLOUDWATCH_USD_PER_GB
+        hc_usd = (spans + logs) * HONEYCOMB_USD_PER_EVENT
+        total = xray_usd + cw_usd + hc_usd
+        costs.append({"config": c, "requests": served.get(c, 0), "xray_traces": traces, "xray_segments": segments,
+                      "cloudwatch_bytes": cw_bytes, "otlp_spans": spans, "otlp_logs": logs, "rollbar_items": rollbar,
+                      "xray_usd": xray_usd, "cloudwatch_usd": cw_usd, "honeycomb_usd": hc_usd, "usd": total})
+        print(f"{c:<28}{traces:>13.0f}{segments:>10.0f}{cw_bytes / 1e6:>8.0f}{spans:>12.0f}{logs:>11.0f}{rollbar:>9.0f}"
+              f"{xray_usd:>9.2f}{cw_usd:>8.2f}{hc_usd:>8.2f}{total:>9.2f}")
+    mem = next((r for r in runs if r.get("kind") == "memory"), None)
+    if mem:
+        print(f"\nafter {mem['requests']} requests (all sinks, 100%): silo RSS {mem['silo_rss_kb'] / 1024:.0f} MB (peak {mem['silo_hwm_kb'] / 1024:.0f}),"
+              f" gateway RSS {mem['gateway_rss_kb'] / 1024:.0f} MB (peak {mem['gateway_hwm_kb'] / 1024:.0f})")
+    json.dump({"nproc": int(nproc), "load": load_avg, "connections": int(connections), "threads": int(threads),
+               "duration_s": int(duration), "rounds": int(rounds), "table": table, "costs": costs, "memory": mem},
+              open(out_path, "w"), indent=2)
+    print(f"results: {out_path}")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "record":
         record(args)
     elif cmd == "rps":
         print(parse_wrk(args[0])["rps"])
+    elif cmd == "median-rps":
+        print(median_rps(*args))
+    elif cmd == "side":
+        side(*args)
     elif cmd == "bench":
         bench(*args)
     elif cmd == "soak":

@@ -2,7 +2,10 @@ namespace Cruddur.Telemetry.Rollbar;
 
 /// <summary>
 /// Explicit reports to Rollbar. Calls never block and never throw; with no <c>ROLLBAR_ACCESS_TOKEN</c> they do nothing.
-/// Each returns the item's uuid, or null when nothing was queued (off, already reported, or shut down).
+/// Each returns the item's uuid, or null when nothing was queued (off, already reported, or shut down). A call only
+/// captures (the exception, the request's copied fields, the level, the current trace ids, a copy of
+/// <c>custom</c>) and enqueues; the item is built — stack frames, scrubbing, JSON — and sent on the Rollbar
+/// sender's background loop, so a report costs a request almost nothing.
 /// </summary>
 public interface IRollbarNotifier
 {

@@ -16,8 +16,10 @@ namespace Cruddur.Telemetry.XRay;
 public sealed class XRaySampler : Sampler
 {
     /// <summary>
-    /// Trace state the <see cref="XRayPropagator"/> puts on a remote parent whose header said <c>Sampled=?</c> (or
-    /// nothing): decide by the rules, as if it were a root, and drop the marker.
+    /// Trace state the installed <see cref="XRayDistributedContextPropagator"/> (and its OpenTelemetry-API twin,
+    /// <see cref="XRayPropagator"/>, which the hosts do not install) puts on a remote parent whose
+    /// <c>X-Amzn-Trace-Id</c> said <c>Sampled=?</c> (or nothing): decide by the rules, as if it were a root, and drop
+    /// the marker.
     /// </summary>
     public const string DeferredTraceState = "xray=defer";
 

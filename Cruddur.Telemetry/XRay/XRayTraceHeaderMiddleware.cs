@@ -9,7 +9,8 @@ public static class XRayTraceHeaderMiddleware
 {
     /// <summary>
     /// Answers every request with <c>X-Amzn-Trace-Id: Root=1-…-…</c>, the X-Ray form of the request's trace id
-    /// (the incoming side is <see cref="XRayPropagator"/>'s). Written when the response starts, so error pages
+    /// (the incoming side is <see cref="XRayDistributedContextPropagator"/>'s, the runtime propagator
+    /// AddCruddurTelemetry installs). Written when the response starts, so error pages
     /// from the exception handler carry it too.
     /// </summary>
     public static IApplicationBuilder UseXRayTraceHeader(this IApplicationBuilder app) => app.Use(static (context, next) =>

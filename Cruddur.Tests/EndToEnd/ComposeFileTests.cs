@@ -1,24 +1,28 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Cruddur.ServiceDefaults;
 using Cruddur.Tests.Infrastructure;
 
 namespace Cruddur.Tests.EndToEnd;
 
 /// <summary>
 /// docker-compose.yml, checked offline with Debian's docker-compose (`config`, which validates and resolves it):
-/// the services and ports, and every configuration variable of product.md reaching both silos and the gateway.
+/// the services and ports, and every passed-through variable of Cruddur.ServiceDefaults/ConfigurationVariables.cs
+/// reaching each service that reads it.
 /// </summary>
-public sealed class ComposeFileTests
+public sealed partial class ComposeFileTests
 {
-    internal static readonly string[] PassedThrough =
-    [
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL",
-        "HONEYCOMB_API_KEY", "HONEYCOMB_ENDPOINT", "HONEYCOMB_METRICS_DATASET", "AWS_XRAY_DAEMON_ADDRESS", "AWS_XRAY_TRACING_NAME", "AWS_XRAY_URL",
-        "XRAY_SAMPLING", "XRAY_SAMPLING_RULES", "XRAY_INDEXED_ATTRIBUTES", "CLOUDWATCH_LOG_GROUP", "CLOUDWATCH_METRICS_NAMESPACE",
-        "CLOUDWATCH_METRICS_INTERVAL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
-        "ROLLBAR_ACCESS_TOKEN", "ROLLBAR_ENVIRONMENT", "ROLLBAR_ENDPOINT", "ROLLBAR_MINIMUM_LEVEL", "ROLLBAR_SCRUB_FIELDS",
-        "FRONTEND_URL", "BACKEND_URL",
-    ];
+    /// <summary>The variables compose takes from the host environment or .env under their own names.</summary>
+    internal static IReadOnlyList<string> PassedThrough { get; } =
+        [.. ConfigurationVariables.All.Where(v => v.Compose == InCompose.PassedThrough).Select(v => v.Name)];
+
+    /// <summary>The variables compose passes as "" when the operator left them unset (<c>NAME: ${NAME:-}</c>).</summary>
+    internal static IReadOnlyList<string> PassedEmptyWhenUnset() =>
+        [.. EmptyDefault().Matches(File.ReadAllText(Path.Combine(RepoPaths.Root, "docker-compose.yml")))
+            .Select(m => m.Groups[1].Value).Distinct()];
+
+    [GeneratedRegex(@"^\s+([A-Za-z_][A-Za-z0-9_]*): \$\{\1:-\}\s*$", RegexOptions.Multiline)]
+    private static partial Regex EmptyDefault();
 
     private static readonly string[] AppServices = ["silo1", "silo2", "gateway"];
 
@@ -32,14 +36,14 @@ public sealed class ComposeFileTests
         foreach (var service in AppServices)
         {
             var section = services[service];
-            foreach (var variable in PassedThrough)
+            var host = service == "gateway" ? ReadBy.Gateway : ReadBy.Silo;
+            foreach (var variable in ConfigurationVariables.All.Where(v => v.Compose == InCompose.PassedThrough && v.ReadBy.HasFlag(host)))
             {
-                Assert.Contains($"{variable}: marker-{variable}", section);
+                Assert.Contains($"{variable.Name}: marker-{variable.Name}", section);
             }
 
             Assert.Contains("OTEL_SERVICE_NAME: cruddur-", section);
             Assert.Contains("ConnectionStrings__redis: redis:6379", section);
-            Assert.Contains("Cruddur__Dashboard: \"true\"", section); // the gateway's /dashboard needs the silos' half
         }
 
         // The published ports themselves (ASPNETCORE_URLS also mentions 4567, so match the port mapping's lines).

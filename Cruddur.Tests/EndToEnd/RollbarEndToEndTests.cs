@@ -7,7 +7,7 @@ using Cruddur.Tests.Infrastructure;
 namespace Cruddur.Tests.EndToEnd;
 
 /// <summary>
-/// Issue 7, "Must show" 2: the real gateway and silo processes report to a fake Rollbar the test owns on 127.0.0.1.
+/// The real gateway and silo processes report to a fake Rollbar the test owns on 127.0.0.1.
 /// The grain failure comes from the silo's fault switch (<c>Cruddur__Faults__ThrowForHandle</c>, off unless set),
 /// reached through the ordinary <c>/api/activities/@handle</c> route.
 /// </summary>

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Cruddur.Tests.EndToEnd;
 
 /// <summary>
-/// Issue 3, "Must show" 2: the real gateway and silo processes send X-Ray datagrams to a UDP listener the test
+/// The real gateway and silo processes send X-Ray datagrams to a UDP listener the test
 /// owns, and OTLP to a receiver it owns; both describe the same trace, joined into one tree by parent_id.
 /// </summary>
 public sealed class XRayTwoProcessTests(ITestOutputHelper output)

@@ -5,7 +5,7 @@ using Cruddur.Tests.Infrastructure;
 
 namespace Cruddur.Tests.Gateway;
 
-/// <summary>Every route of product.md's API table, through the real gateway pipeline against a TestCluster.</summary>
+/// <summary>Every route of the README's API table ("The API"), through the real gateway pipeline against a TestCluster.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed partial class RouteTests(ClusterFixture fixture) : GatewayTestBase(fixture)
 {

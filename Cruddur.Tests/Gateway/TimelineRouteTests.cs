@@ -9,7 +9,7 @@ using Cruddur.Tests.Infrastructure;
 namespace Cruddur.Tests.Gateway;
 
 /// <summary>
-/// Every route and validation code of timeline.md through the real gateway pipeline against the shared TestCluster.
+/// Every timeline route and validation code of the README's API table ("The API") through the real gateway pipeline against the shared TestCluster.
 /// The cluster's seeded store is asserted by other tests, so every write here is made by fresh handles, never by or to
 /// a seeded person or post.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Cruddur.ServiceDefaults;
 
 namespace Cruddur.Tests.Infrastructure;
 
@@ -9,15 +10,13 @@ namespace Cruddur.Tests.Infrastructure;
 /// </summary>
 public sealed partial class ServiceProcess : IAsyncDisposable
 {
-    /// <summary>Variables that could leak a developer's real sinks into a test run; always removed.</summary>
+    /// <summary>
+    /// Every variable of the configuration contract (Cruddur.ServiceDefaults/ConfigurationVariables.cs) and the host's
+    /// environment name: a developer's shell could otherwise leak real sinks or settings into a test run. Always removed.
+    /// </summary>
     private static readonly string[] Scrubbed =
     [
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME",
-        "HONEYCOMB_API_KEY", "HONEYCOMB_ENDPOINT", "AWS_XRAY_DAEMON_ADDRESS", "AWS_XRAY_TRACING_NAME", "AWS_XRAY_URL",
-        "XRAY_SAMPLING", "XRAY_SAMPLING_RULES", "CLOUDWATCH_LOG_GROUP", "CLOUDWATCH_METRICS_NAMESPACE", "CLOUDWATCH_METRICS_INTERVAL",
-        "HONEYCOMB_METRICS_DATASET", "Cruddur__Dashboard", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-        "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "ROLLBAR_ACCESS_TOKEN", "ROLLBAR_ENDPOINT",
-        "ROLLBAR_ENVIRONMENT", "ConnectionStrings__redis", "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
+        .. ConfigurationVariables.All.Select(v => v.Name), "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
     ];
 
     private readonly Process _process;

@@ -73,10 +73,10 @@ app.Run(async context =>
     }
 
     // Read the whole body (the client's cost is the same whatever we answer). Keep it only where it is decoded
-    // (OTLP metrics); everything else is drained through a pooled buffer, and CloudWatch's events are counted on the
+    // (OTLP: metrics decoded, spans and log records counted); everything else is drained through a pooled buffer, and CloudWatch's events are counted on the
     // way through, to keep the fake cheap on a machine it shares with the service under test.
     var path = context.Request.Path.Value ?? "";
-    var keep = sink == "otlp" && path.EndsWith("/v1/metrics", StringComparison.Ordinal);
+    var keep = sink == "otlp";
     var events = sink == "cloudwatch" ? new EventCounter() : null;
     using var body = new MemoryStream();
     long length = 0;
@@ -141,6 +141,13 @@ async Task Otlp(HttpContext context, MemoryStream body, string mode)
     stats.Add($"otlp.{signal}");
     if (mode == "500") { context.Response.StatusCode = 500; return; }
     if (mode == "throttle") { context.Response.StatusCode = 429; context.Response.Headers.RetryAfter = "1"; return; }
+    if (signal is "traces" or "logs")
+    {
+        // Honeycomb bills one event per span and per log record: ResourceSpans(1) > ScopeSpans(2) > Span(2), and
+        // the same shape for logs.
+        stats.Add($"otlp.{signal}_items", OtlpItems.Count(body.GetBuffer().AsSpan(0, (int)body.Length)));
+    }
+
     if (signal == "metrics")
     {
         try
@@ -261,6 +268,7 @@ internal sealed class Stats
             {
                 counters["xray.datagrams"] = udp.Datagrams;
                 counters["xray.bytes"] = udp.Bytes;
+                counters["xray.traces"] = udp.Traces;
             }
 
             if (Udp is { Errors: > 0 } failing)

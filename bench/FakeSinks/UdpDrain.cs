@@ -23,6 +23,7 @@ internal sealed unsafe class UdpDrain : IDisposable
     private long _datagrams;
     private long _bytes;
     private long _errors;
+    private readonly HashSet<string> _traceIds = [];
 
     public UdpDrain(int port)
     {
@@ -41,6 +42,35 @@ internal sealed unsafe class UdpDrain : IDisposable
     public long Bytes => Interlocked.Read(ref _bytes);
 
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Distinct X-Ray trace ids seen: what X-Ray bills as "traces recorded".</summary>
+    public long Traces
+    {
+        get
+        {
+            lock (_traceIds)
+            {
+                return _traceIds.Count;
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> TraceIdKey => "\"trace_id\":\""u8;
+
+    private void CountTrace(ReadOnlySpan<byte> datagram)
+    {
+        var at = datagram.IndexOf(TraceIdKey);
+        if (at < 0 || datagram.Length < at + TraceIdKey.Length + 35)
+        {
+            return;
+        }
+
+        var id = System.Text.Encoding.ASCII.GetString(datagram.Slice(at + TraceIdKey.Length, 35));
+        lock (_traceIds)
+        {
+            _traceIds.Add(id);
+        }
+    }
 
     private void ReceiveBatches()
     {
@@ -82,6 +112,7 @@ internal sealed unsafe class UdpDrain : IDisposable
                 for (var i = 0; i < received; i++)
                 {
                     bytes += headers[i].Length;
+                    CountTrace(new ReadOnlySpan<byte>(buffers + (i * DatagramBytes), (int)headers[i].Length));
                 }
 
                 Interlocked.Add(ref _datagrams, received);
@@ -104,6 +135,7 @@ internal sealed unsafe class UdpDrain : IDisposable
             try
             {
                 var length = _socket.Receive(buffer);
+                CountTrace(buffer.AsSpan(0, length));
                 Interlocked.Increment(ref _datagrams);
                 Interlocked.Add(ref _bytes, length);
             }

@@ -4,8 +4,9 @@ using OpenTelemetry.Logs;
 namespace Cruddur.Telemetry.Rollbar;
 
 /// <summary>
-/// The process's one Rollbar notifier: builds scrubbed items and hands them to its <see cref="SinkSender{TItem, TBatch}"/>,
-/// which delivers them through a <see cref="RollbarTransport"/>.
+/// The process's one Rollbar notifier: captures what an item needs on the caller's thread (the exception, a copy of
+/// the request's fields, level, trace ids) and hands it to its <see cref="SinkSender{TItem, TBatch}"/>, whose loop
+/// builds the scrubbed payload and delivers it through a <see cref="RollbarTransport"/>.
 /// Shared by the log exporter, the gateway's exception handler, the silo's grain call filter and <c>/rollbar/test</c>.
 /// </summary>
 internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDisposable
@@ -36,7 +37,7 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
                     ShutdownTimeout = options.ShutdownTimeout,
                     TimeProvider = time,
                 },
-                new RollbarTransport(options, time, metrics, _diagnostics, handler),
+                new RollbarTransport(options, time, metrics, _diagnostics, _builder, handler),
                 new SingleItemBatcher<RollbarQueuedItem>(),
                 metrics,
                 _diagnostics);
@@ -66,7 +67,7 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
             Timestamp = _time.GetUtcNow(),
             Exception = exception,
             Request = request,
-            Custom = custom,
+            Custom = Copy(custom),
             Context = context,
             TraceId = traceId,
             SpanId = spanId,
@@ -88,7 +89,7 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
             Timestamp = _time.GetUtcNow(),
             Message = text,
             Request = request,
-            Custom = custom,
+            Custom = Copy(custom),
             TraceId = traceId,
             SpanId = spanId,
         });
@@ -121,24 +122,19 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
         });
     }
 
+    /// <summary>The caller's dictionary may change once the call returns; the item is built later.</summary>
+    private static Dictionary<string, string?>? Copy(IReadOnlyDictionary<string, string?>? custom) =>
+        custom is null ? null : new Dictionary<string, string?>(custom);
+
+    /// <summary>Marks the exception and enqueues; the payload is built on the sender's loop (<see cref="RollbarTransport"/>).</summary>
     private string? Enqueue(RollbarOccurrence occurrence)
     {
-        try
+        if (occurrence.Exception is { } exception)
         {
-            var payload = _builder.Build(occurrence);
-            if (occurrence.Exception is { } exception)
-            {
-                RollbarReportedMarker.Mark(exception, occurrence.Uuid);
-            }
+            RollbarReportedMarker.Mark(exception, occurrence.Uuid);
+        }
 
-            return _sender!.TryEnqueue(new RollbarQueuedItem(payload, occurrence.Uuid)) ? occurrence.Uuid : null;
-        }
-        catch (Exception ex)
-        {
-            // Never into the app, never into the logging pipeline.
-            _diagnostics.ReportOnce(RollbarTransport.Sink, "build:" + ex.GetType().Name, $"an item could not be built: {ex.GetType().Name}: {ex.Message}");
-            return null;
-        }
+        return _sender!.TryEnqueue(new RollbarQueuedItem(occurrence)) ? occurrence.Uuid : null;
     }
 
     /// <summary>Waits for what is queued (infinite = the shutdown time-out); called on the SDK's export thread or at disposal.</summary>

@@ -11,11 +11,13 @@ namespace Cruddur.Telemetry.Rollbar;
 /// <summary>
 /// One item to the items API (https://docs.rollbar.com/reference/create-item) and what the answer means: 2xx
 /// delivered; 429 waits until <c>X-Rate-Limit-Reset</c> (https://docs.rollbar.com/reference/rate-limits); 5xx, 408 and
-/// connection errors are retryable; any other 4xx drops the item (403/422 said once on stderr). The payload is trimmed
-/// to <see cref="RollbarOptions.MaxPayloadBytes"/> once, before its first send, and the token travels only in the header.
+/// connection errors are retryable; any other 4xx drops the item (403/422 said once on stderr). The payload is built
+/// from the queued occurrence (stack parsing, scrubbing), serialized and trimmed to
+/// <see cref="RollbarOptions.MaxPayloadBytes"/> once, before its first send, on the sender's loop — never on the
+/// thread that reported it — and the token travels only in the header.
 /// </summary>
 internal sealed class RollbarTransport(RollbarOptions options, TimeProvider time, SinkMetrics metrics, SinkDiagnostics diagnostics,
-    HttpMessageHandler? handler = null) : ISinkTransport<RollbarQueuedItem>
+    RollbarPayloadBuilder builder, HttpMessageHandler? handler = null) : ISinkTransport<RollbarQueuedItem>
 {
     public const string Sink = "rollbar";
     public const string TokenHeader = "X-Rollbar-Access-Token";
@@ -70,13 +72,29 @@ internal sealed class RollbarTransport(RollbarOptions options, TimeProvider time
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>Serializes and trims the payload once; an outcome when the item cannot be sent at all.</summary>
+    /// <summary>Builds, serializes and trims the payload once; an outcome when the item cannot be sent at all.</summary>
     private SendOutcome? Prepare(RollbarQueuedItem item)
     {
+        JsonObject payload;
+        try
+        {
+            payload = builder.Build(item.Occurrence!);
+        }
+        catch (Exception ex)
+        {
+            // Never into the app, never into the logging pipeline.
+            diagnostics.ReportOnce(Sink, "build:" + ex.GetType().Name, $"an item could not be built and was dropped: {ex.GetType().Name}: {ex.Message}");
+            return SendOutcome.Drop(DropReason.Invalid);
+        }
+        finally
+        {
+            item.Occurrence = null; // the exception and the request copy are not kept past the build
+        }
+
         byte[]? body;
         try
         {
-            body = RollbarPayloadTrimmer.Fit(item.Payload!, options.MaxPayloadBytes, out var trimmed);
+            body = RollbarPayloadTrimmer.Fit(payload, options.MaxPayloadBytes, out var trimmed);
             if (trimmed && body is not null)
             {
                 metrics.AddTrimmed();
@@ -93,8 +111,7 @@ internal sealed class RollbarTransport(RollbarOptions options, TimeProvider time
             return SendOutcome.Drop(DropReason.TooLarge);
         }
 
-        item.Body = WithoutToken(body);
-        item.Payload = null; // the bytes are what is kept for retries
+        item.Body = WithoutToken(body); // the bytes are what is kept for retries
         return null;
     }
 
@@ -172,12 +189,15 @@ internal sealed class RollbarTransport(RollbarOptions options, TimeProvider time
     }
 }
 
-/// <summary>A queued item: its payload until the first send, then the bytes that are sent (and resent).</summary>
-internal sealed class RollbarQueuedItem(JsonObject payload, string uuid)
+/// <summary>
+/// A queued item: what the reporter captured (<see cref="RollbarOccurrence"/>: the exception, a copy of the request's
+/// fields, the level and trace ids) until the first send, then the bytes that are sent (and resent).
+/// </summary>
+internal sealed class RollbarQueuedItem(RollbarOccurrence occurrence)
 {
-    public JsonObject? Payload { get; set; } = payload;
+    public RollbarOccurrence? Occurrence { get; set; } = occurrence;
 
-    public string Uuid { get; } = uuid;
+    public string Uuid { get; } = occurrence.Uuid;
 
     public byte[]? Body { get; set; }
 }

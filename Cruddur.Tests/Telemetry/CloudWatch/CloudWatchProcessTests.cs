@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Cruddur.Tests.Telemetry.CloudWatch;
 
 /// <summary>
-/// Issue 4, "Must show" 2: the real gateway and silo processes log to CloudWatch Logs (moto_server) with the example
+/// The real gateway and silo processes log to CloudWatch Logs (moto_server) with the example
 /// credentials; after a few requests and a SIGTERM, group <c>cruddur</c> holds one stream per process with the access
 /// lines and the grain's <c>HomeActivities</c> line, each carrying the trace id of the request that wrote it.
 /// </summary>
