@@ -44,6 +44,7 @@ public sealed partial class ComposeFileTests
 
             Assert.Contains("OTEL_SERVICE_NAME: cruddur-", section);
             Assert.Contains("ConnectionStrings__redis: redis:6379", section);
+            Assert.Contains("Cruddur__Dashboard: \"true\"", section); // on by default; the gateway's /dashboard needs the silos' half
         }
 
         // The published ports themselves (ASPNETCORE_URLS also mentions 4567, so match the port mapping's lines).
