@@ -13,7 +13,7 @@ namespace Cruddur.Telemetry.XRay;
 /// parent (local, or remote through <c>traceparent</c>/<c>X-Amzn-Trace-Id</c>) follows the parent's sampled flag, so
 /// the silo never decides differently from the gateway and every sink sees whole traces.
 /// </summary>
-public sealed class XRaySampler : Sampler
+internal sealed class XRaySampler : Sampler
 {
     /// <summary>
     /// Trace state the installed <see cref="XRayDistributedContextPropagator"/> (and its OpenTelemetry-API twin,

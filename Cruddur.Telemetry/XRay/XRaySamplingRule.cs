@@ -6,7 +6,7 @@ namespace Cruddur.Telemetry.XRay;
 /// <see cref="HttpMethod"/> and <see cref="UrlPath"/> with <c>*</c>/<c>?</c> wildcards, case-insensitive; then
 /// sample <see cref="ReservoirSize"/> traces per second and <see cref="FixedRate"/> of the rest.
 /// </summary>
-public sealed record XRaySamplingRule(
+internal sealed record XRaySamplingRule(
     string Name,
     int Priority,
     double FixedRate,

@@ -16,7 +16,7 @@ namespace Cruddur.Telemetry.XRay;
 /// Rules with <c>Attributes</c>, a <c>ResourceARN</c> other than <c>*</c> or a <c>Version</c> other than 1 are skipped
 /// (SDKs cannot evaluate them).
 /// </summary>
-public static class XRaySamplingRules
+internal static class XRaySamplingRules
 {
     public static IReadOnlyList<XRaySamplingRule> Parse(string json)
     {

@@ -5,4 +5,4 @@ namespace Cruddur.Telemetry.XRay;
 /// matched since the last report, how many were sampled and, of those, how many were borrowed; see
 /// https://docs.aws.amazon.com/xray/latest/api/API_SamplingStatisticsDocument.html.
 /// </summary>
-public sealed record XRaySamplingStatistics(string RuleName, long RequestCount, long SampledCount, long BorrowCount);
+internal sealed record XRaySamplingStatistics(string RuleName, long RequestCount, long SampledCount, long BorrowCount);

@@ -6,7 +6,7 @@ namespace Cruddur.Telemetry.XRay;
 /// <see cref="ReservoirQuotaTtl"/>, and how often to report (<see cref="Interval"/>); see
 /// https://docs.aws.amazon.com/xray/latest/api/API_SamplingTargetDocument.html.
 /// </summary>
-public sealed record XRaySamplingTarget(
+internal sealed record XRaySamplingTarget(
     string RuleName,
     double? FixedRate,
     int? ReservoirQuota,
@@ -14,7 +14,7 @@ public sealed record XRaySamplingTarget(
     TimeSpan? Interval);
 
 /// <summary>A <c>GetSamplingTargets</c> answer; see https://docs.aws.amazon.com/xray/latest/api/API_GetSamplingTargets.html.</summary>
-public sealed record XRaySamplingTargets(
+internal sealed record XRaySamplingTargets(
     IReadOnlyList<XRaySamplingTarget> Targets,
     DateTimeOffset? LastRuleModification,
     IReadOnlyList<string> Unprocessed);

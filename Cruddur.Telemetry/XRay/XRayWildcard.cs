@@ -4,7 +4,7 @@ namespace Cruddur.Telemetry.XRay;
 /// X-Ray's wildcard matching (sampling rules, dynamic naming): <c>*</c> is any run of characters, <c>?</c> exactly
 /// one; case-insensitive. Iterative with single back-tracking point, no allocation.
 /// </summary>
-public static class XRayWildcard
+internal static class XRayWildcard
 {
     public static bool IsMatch(string pattern, ReadOnlySpan<char> text)
     {
