@@ -99,6 +99,7 @@ public sealed class CruddurCluster : IAsyncDisposable
                 .Select(i => cluster.StartSilo($"silo{i}", FreePort.Tcp(), FreePort.Tcp(), env))
                 .ToList();
             await Task.WhenAll(started.Select(s => s.WaitForOutputAsync("Application started", StartTimeout)));
+            await WaitForActiveSilosAsync(redis, cluster.ClusterId, silos);
             await cluster.StartGatewayAsync(env);
             return cluster;
         }
@@ -106,6 +107,20 @@ public sealed class CruddurCluster : IAsyncDisposable
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Until the cluster's membership lists every silo as active: a silo that has started may not yet be in the view
+    /// of the others, which would then place every new grain on themselves (a busy CI box showed it).
+    /// </summary>
+    private static async Task WaitForActiveSilosAsync(RedisServer redis, string clusterId, int silos)
+    {
+        await using var admin = await TestClusterClient.ConnectAsync(redis, clusterId);
+        using var deadline = new CancellationTokenSource(StartTimeout);
+        while ((await admin.Management.GetHosts(onlyActive: true)).Count < silos)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
         }
     }
 
