@@ -195,7 +195,8 @@ def median_rps(runs_path, config):
 
 SIDE = [("ceiling", "plain Kestrel, same bytes from memory (ceiling)"), ("flask", "Flask, the original's stack (gunicorn -w 2)"),
         ("off", "Cruddur, no sink configured"), ("sinks100", "Cruddur, all four sinks, 100% sampling"),
-        ("sinksrule", "Cruddur, all four sinks, the original's rule (5/s + 10%)")]
+        ("sinksrule", "Cruddur, all four sinks, the original's rule (5/s + 10%)"),
+        ("sinks100noemf", "Cruddur, all four sinks, 100%, without EMF metrics")]
 
 
 def side(runs_path, out_path, nproc, connections, threads, duration, rounds, load_avg):
