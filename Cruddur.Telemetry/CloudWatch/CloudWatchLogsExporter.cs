@@ -33,25 +33,11 @@ public sealed class CloudWatchLogsExporter : BaseExporter<LogRecord>
         }
 
         _diagnostics = diagnostics ?? SinkDiagnostics.Default;
-        var credentials = options.Credentials ?? AwsCredentialChain.Create();
         _formatter = new LogRecordFormatter(options.ServiceName);
         LogGroupName = options.LogGroupName!;
         LogStreamName = options.LogStreamName ?? CloudWatchLogsExporterOptions.DefaultStreamName(options.ServiceName);
-        var client = new CloudWatchLogsClient(options.ResolveEndpoint(), options.Region!, credentials,
-            options.TimeProvider, options.RequestTimeout, options.HttpMessageHandler);
-        _sender = new SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>>(
-            new SinkSenderOptions
-            {
-                QueueCapacity = options.MaxQueueSize,
-                MaxAttempts = options.MaxAttempts,
-                Backoff = options.Backoff,
-                ShutdownTimeout = options.ShutdownTimeout,
-                TimeProvider = options.TimeProvider,
-            },
-            new CloudWatchLogsTransport(client, LogGroupName, LogStreamName, credentials, options.RequestTimeout, _diagnostics),
-            new LogEventBatch(),
-            metrics ?? new SinkMetrics(CloudWatchLogsTransport.Sink),
-            _diagnostics);
+        _sender = CloudWatchLogsSender.Create(options, LogGroupName, LogStreamName, options.ShutdownTimeout,
+            metrics ?? new SinkMetrics(CloudWatchLogsTransport.Sink), _diagnostics);
     }
 
     public string LogGroupName { get; }

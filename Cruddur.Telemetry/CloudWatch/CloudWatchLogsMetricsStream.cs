@@ -13,24 +13,9 @@ internal sealed class CloudWatchLogsMetricsStream : IMetricsLogStream
 
     public CloudWatchLogsMetricsStream(CloudWatchLogsExporterOptions options, TimeSpan shutdownTimeout, SinkMetrics metrics, SinkDiagnostics diagnostics)
     {
-        var credentials = options.Credentials ?? AwsCredentialChain.Create();
         LogGroup = options.LogGroupName ?? throw new ArgumentException("LogGroupName is required.", nameof(options));
         LogStream = options.LogStreamName ?? CloudWatchMetricsExporterOptions.DefaultStreamName(options.ServiceName);
-        var client = new CloudWatchLogsClient(options.ResolveEndpoint(), options.Region!, credentials,
-            options.TimeProvider, options.RequestTimeout, options.HttpMessageHandler);
-        _sender = new SinkSender<CloudWatchLogEvent, IReadOnlyList<CloudWatchLogEvent>>(
-            new SinkSenderOptions
-            {
-                QueueCapacity = options.MaxQueueSize,
-                MaxAttempts = options.MaxAttempts,
-                Backoff = options.Backoff,
-                ShutdownTimeout = shutdownTimeout,
-                TimeProvider = options.TimeProvider,
-            },
-            new CloudWatchLogsTransport(client, LogGroup, LogStream, credentials, options.RequestTimeout, diagnostics),
-            new LogEventBatch(),
-            metrics,
-            diagnostics);
+        _sender = CloudWatchLogsSender.Create(options, LogGroup, LogStream, shutdownTimeout, metrics, diagnostics);
     }
 
     public string LogGroup { get; }
