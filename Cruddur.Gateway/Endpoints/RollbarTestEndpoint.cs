@@ -13,7 +13,7 @@ public static class RollbarTestEndpoint
         // so lowering ROLLBAR_MINIMUM_LEVEL cannot turn it into two items.
         app.MapGet("/rollbar/test", (IRollbarNotifier rollbar, HttpContext http) =>
         {
-            rollbar.Message(Message, RollbarLevel.Warning, RollbarRequest.From(http));
+            rollbar.Message(Message, RollbarLevel.Warning, RollbarHttpRequest.From(http));
             return Results.Text(Message);
         });
         return app;

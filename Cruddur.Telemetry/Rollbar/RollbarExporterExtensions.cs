@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,12 +11,11 @@ public static class RollbarExporterExtensions
 {
     /// <summary>
     /// Adds Rollbar reporting: <see cref="RollbarOptions"/> through DI (<paramref name="configure"/>, and the
-    /// <c>ROLLBAR_*</c> configuration keys) and validated; the process's <see cref="IRollbarNotifier"/>; an ASP.NET Core
-    /// <see cref="IExceptionHandler"/> (used by hosts that call <c>UseExceptionHandler()</c>); and — only when
+    /// <c>ROLLBAR_*</c> configuration keys) and validated; the process's <see cref="IRollbarNotifier"/>; and — only when
     /// <c>ROLLBAR_ACCESS_TOKEN</c> is set and the options are valid — a <see cref="RollbarExporter"/> for log records at
     /// or above the configured level, behind a batch processor that takes in only those records. Invalid options are
     /// said once on standard error and Rollbar stays off; the host runs on.
-    /// The silo adds <see cref="RollbarGrainCallFilter"/> itself.
+    /// The hosts' adapters (the gateway's exception handler, the silo's grain call filter) are in Cruddur.ServiceDefaults.
     /// </summary>
     public static LoggerProviderBuilder AddRollbarExporter(this LoggerProviderBuilder builder, Action<RollbarOptions>? configure = null)
     {
@@ -48,7 +46,6 @@ public static class RollbarExporterExtensions
                 metrics: sp.Metrics(RollbarTransport.Sink),
                 diagnostics: sp.GetRequiredService<SinkDiagnostics>()));
             services.TryAddSingleton<IRollbarNotifier>(sp => sp.GetRequiredService<RollbarNotifier>());
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RollbarExceptionHandler>());
         });
 
         return builder.AddProcessor(sp =>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Cruddur.Telemetry.Rollbar;
 
 /// <summary>
@@ -15,23 +13,4 @@ public sealed record RollbarRequest
     public string? QueryString { get; init; }
     public string? UserIp { get; init; }
     public string? Body { get; init; }
-
-    public static RollbarRequest From(HttpContext context)
-    {
-        var request = context.Request;
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in request.Headers)
-        {
-            headers[name] = values.ToString();
-        }
-
-        return new RollbarRequest
-        {
-            Url = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}",
-            Method = request.Method,
-            Headers = headers,
-            QueryString = request.QueryString.HasValue ? request.QueryString.Value : null,
-            UserIp = context.Connection.RemoteIpAddress?.ToString(),
-        };
-    }
 }

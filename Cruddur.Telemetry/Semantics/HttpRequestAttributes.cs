@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 
 namespace Cruddur.Telemetry.Semantics;
 
@@ -54,10 +53,8 @@ internal readonly record struct HttpRequestAttributes(
     /// The request itself, for what a span does not carry yet when it is sampled: ASP.NET Core creates its request
     /// activity with <c>server.address</c> and <c>server.port</c> only, so method and path come from here.
     /// </summary>
-    public static HttpRequestAttributes From(HttpRequest request) => new(
-        request.Method, null, request.Scheme, request.Host.HasValue ? WithoutPort(request.Host.Host) : null, request.Host.Port,
-        request.Path.HasValue ? request.Path.Value : "/", request.QueryString.HasValue ? request.QueryString.Value![1..] : null,
-        null, null, null, null);
+    public static HttpRequestAttributes FromRequest(string method, string scheme, string? host, int? port, string path, string? query) => new(
+        method, null, scheme, host is null ? null : WithoutPort(host), port, path, query, null, null, null, null);
 
     /// <summary>These attributes, with what they lack taken from <paramref name="other"/>.</summary>
     public HttpRequestAttributes Or(in HttpRequestAttributes other) => new(

@@ -1,5 +1,4 @@
 using Cruddur.Telemetry.Semantics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
@@ -38,13 +37,10 @@ public static class XRaySamplerExtensions
         }
 
         // ASP.NET Core starts a request's span with server.address and server.port only: method and path, which
-        // rules match too, are read from the request (set before its span starts) instead.
-        builder.ConfigureServices(services => services.AddHttpContextAccessor());
-        static Func<HttpRequestAttributes?> CurrentRequest(IServiceProvider sp)
-        {
-            var accessor = sp.GetService<IHttpContextAccessor>();
-            return () => accessor?.HttpContext?.Request is { } request ? HttpRequestAttributes.From(request) : null;
-        }
+        // rules match too, are read from the request being started (set before its span starts) by the host's
+        // CurrentHttpRequest, where the host has one (the gateway's is in Cruddur.ServiceDefaults).
+        static Func<HttpRequestAttributes?>? CurrentRequest(IServiceProvider sp) =>
+            sp.GetService<CurrentHttpRequest>() is { } current ? () => current() : null;
 
         if (daemon is null)
         {

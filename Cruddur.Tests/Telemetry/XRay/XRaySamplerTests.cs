@@ -239,14 +239,10 @@ public class XRaySamplerTests
         KeyValuePair<string, object?>[] tags = [new("server.address", "localhost"), new("server.port", 4567)];
         SamplingParameters Request() => new(default, ActivityTraceId.CreateRandom(), "HTTP", ActivityKind.Server, tags);
 
-        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        context.Request.Method = "POST";
-        context.Request.Path = "/api/activities";
-        current = HttpRequestAttributes.From(context.Request);
+        current = HttpRequestAttributes.FromRequest("POST", "http", "localhost", 4567, "/api/activities", null);
         Assert.True(IsSampled(sampler.ShouldSample(Request())));
 
-        context.Request.Method = "GET";
-        current = HttpRequestAttributes.From(context.Request);
+        current = HttpRequestAttributes.FromRequest("GET", "http", "localhost", 4567, "/api/activities", null);
         Assert.False(IsSampled(sampler.ShouldSample(Request())));
 
         // Without either, a rule's method and path patterns match anything (as for any attribute a request lacks).

@@ -15,7 +15,7 @@ internal sealed class RollbarExceptionHandler(IRollbarNotifier notifier) : IExce
         if (notifier.Enabled && !RollbarReportedMarker.IsReported(exception))
         {
             var endpoint = httpContext.GetEndpoint()?.DisplayName;
-            notifier.Report(exception, RollbarLevel.Error, RollbarRequest.From(httpContext), context: endpoint);
+            notifier.Report(exception, RollbarLevel.Error, RollbarHttpRequest.From(httpContext), context: endpoint);
         }
 
         return ValueTask.FromResult(false);

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Cruddur.Telemetry.CloudWatch;
 using Cruddur.Telemetry.Rollbar;
+using Cruddur.Telemetry.Semantics;
 using Cruddur.Telemetry.XRay;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +29,20 @@ public static class CruddurTelemetryExtensions
         var settings = TelemetrySettings.From(builder.Configuration, defaultServiceName);
         builder.Services.AddSingleton(settings);
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // The ASP.NET Core side of the sinks (a host without requests never calls them): Rollbar reports unhandled
+        // exceptions of hosts that call UseExceptionHandler(), and the X-Ray sampler reads the method and path of the
+        // request being started, which ASP.NET Core does not put on the span before sampling.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RollbarExceptionHandler>());
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.TryAddSingleton<CurrentHttpRequest>(sp =>
+        {
+            var accessor = sp.GetRequiredService<IHttpContextAccessor>();
+            return () => accessor.HttpContext?.Request is { } r
+                ? HttpRequestAttributes.FromRequest(r.Method, r.Scheme, r.Host.HasValue ? r.Host.Host : null, r.Host.Port,
+                    r.Path.HasValue ? r.Path.Value! : "/", r.QueryString.HasValue ? r.QueryString.Value![1..] : null)
+                : null;
+        });
 
         // One scrubber for every log record, whoever wrote it: the OpenTelemetry pipeline's first processor, and the
         // console provider's wrapper (the console is not part of that pipeline).
