@@ -30,19 +30,8 @@ public static class CruddurTelemetryExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        // The ASP.NET Core side of the sinks (a host without requests never calls them): Rollbar reports unhandled
-        // exceptions of hosts that call UseExceptionHandler(), and the X-Ray sampler reads the method and path of the
-        // request being started, which ASP.NET Core does not put on the span before sampling.
+        // The ASP.NET Core side of Rollbar: unhandled exceptions of hosts that call UseExceptionHandler().
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RollbarExceptionHandler>());
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.TryAddSingleton<CurrentHttpRequest>(sp =>
-        {
-            var accessor = sp.GetRequiredService<IHttpContextAccessor>();
-            return () => accessor.HttpContext?.Request is { } r
-                ? HttpRequestAttributes.FromRequest(r.Method, r.Scheme, r.Host.HasValue ? r.Host.Host : null, r.Host.Port,
-                    r.Path.HasValue ? r.Path.Value! : "/", r.QueryString.HasValue ? r.QueryString.Value![1..] : null)
-                : null;
-        });
 
         // One scrubber for every log record, whoever wrote it: the OpenTelemetry pipeline's first processor, and the
         // console provider's wrapper (the console is not part of that pipeline).
@@ -82,7 +71,8 @@ public static class CruddurTelemetryExtensions
                     .AddHttpClientInstrumentation()
                     .AddHoneycombExporter(settings)
                     .AddXRayExporter()
-                    .AddXRaySampler(builder.Configuration, settings.ServiceName, builder.Environment.ContentRootPath);
+                    .AddXRaySampler(builder.Configuration, settings.ServiceName, builder.Environment.ContentRootPath,
+                        whenSampling: AddCurrentHttpRequest);
                 if (settings.ConsoleExporter)
                 {
                     tracing.AddConsoleExporter();
@@ -114,5 +104,22 @@ public static class CruddurTelemetryExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The method and path of the request being started, which ASP.NET Core does not put on its span before the
+    /// sampler runs; registered only when an X-Ray sampler is set (the accessor costs every request an AsyncLocal).
+    /// </summary>
+    private static void AddCurrentHttpRequest(IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<CurrentHttpRequest>(sp =>
+        {
+            var accessor = sp.GetRequiredService<IHttpContextAccessor>();
+            return () => accessor.HttpContext?.Request is { } r
+                ? HttpRequestAttributes.FromRequest(r.Method, r.Scheme, r.Host.HasValue ? r.Host.Host : null, r.Host.Port,
+                    r.Path.HasValue ? r.Path.Value! : "/", r.QueryString.HasValue ? r.QueryString.Value![1..] : null)
+                : null;
+        });
     }
 }

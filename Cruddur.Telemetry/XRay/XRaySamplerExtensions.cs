@@ -22,8 +22,12 @@ public static class XRaySamplerExtensions
     /// </list>
     /// A rule file that does not parse, or an unknown mode, is reported once on stderr and ignored.
     /// </summary>
+    /// <param name="whenSampling">
+    /// Called with the services only when a sampler is set: a host registers there what the sampler reads of the
+    /// request being started (<see cref="CurrentHttpRequest"/>), so a host without rules pays nothing for it.
+    /// </param>
     public static TracerProviderBuilder AddXRaySampler(this TracerProviderBuilder builder, IConfiguration configuration,
-        string serviceName, string? contentRoot = null)
+        string serviceName, string? contentRoot = null, Action<IServiceCollection>? whenSampling = null)
     {
         var rules = LocalRules(configuration, contentRoot, out var rulesPath);
 
@@ -39,6 +43,11 @@ public static class XRaySamplerExtensions
         // ASP.NET Core starts a request's span with server.address and server.port only: method and path, which
         // rules match too, are read from the request being started (set before its span starts) by the host's
         // CurrentHttpRequest, where the host has one (the gateway's is in Cruddur.ServiceDefaults).
+        if (whenSampling is not null)
+        {
+            builder.ConfigureServices(whenSampling);
+        }
+
         static Func<HttpRequestAttributes?>? CurrentRequest(IServiceProvider sp) =>
             sp.GetService<CurrentHttpRequest>() is { } current ? () => current() : null;
 

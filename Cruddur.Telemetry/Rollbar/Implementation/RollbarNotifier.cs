@@ -60,18 +60,7 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
             return null;
         }
 
-        var (traceId, spanId) = RollbarPayloadBuilder.CurrentTrace();
-        return Enqueue(new RollbarOccurrence
-        {
-            Level = level,
-            Timestamp = _time.GetUtcNow(),
-            Exception = exception,
-            Request = request,
-            Custom = Copy(custom),
-            Context = context,
-            TraceId = traceId,
-            SpanId = spanId,
-        });
+        return Enqueue(Occurrence(level, request, custom) with { Exception = exception, Context = context });
     }
 
     public string? Message(string text, string level = RollbarLevel.Info, RollbarRequest? request = null,
@@ -82,17 +71,22 @@ internal sealed class RollbarNotifier : IRollbarNotifier, IAsyncDisposable, IDis
             return null;
         }
 
+        return Enqueue(Occurrence(level, request, custom) with { Message = text });
+    }
+
+    /// <summary>What every occurrence captures on the caller's thread: when, the trace it belongs to, copies of its data.</summary>
+    private RollbarOccurrence Occurrence(string level, RollbarRequest? request, IReadOnlyDictionary<string, string?>? custom)
+    {
         var (traceId, spanId) = RollbarPayloadBuilder.CurrentTrace();
-        return Enqueue(new RollbarOccurrence
+        return new RollbarOccurrence
         {
             Level = level,
             Timestamp = _time.GetUtcNow(),
-            Message = text,
             Request = request,
             Custom = Copy(custom),
             TraceId = traceId,
             SpanId = spanId,
-        });
+        };
     }
 
     /// <summary>A log record at or above the configured level (called by <see cref="RollbarExporter"/>).</summary>
