@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -37,6 +38,9 @@ public static class CruddurTelemetryExtensions
         // console provider's wrapper (the console is not part of that pipeline).
         var scrubbing = new ScrubbingLogProcessor();
         ScrubbingConsoleLoggerProvider.Replace(builder.Services, scrubbing);
+        // A request never waits for the console: when the console logger's queue is full, the line is dropped (the
+        // logger then writes how many it dropped). See also BufferedStandardOutput.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -13,6 +13,8 @@ public static class HostRunner
 
     public static async Task<int> RunAsync(string serviceName, Func<Task> run)
     {
+        // Log lines reach standard output in batches, and a stuck output drops lines instead of stalling requests.
+        BufferedStandardOutput.Install();
         try
         {
             await run();
@@ -28,6 +30,10 @@ public static class HostRunner
             // The host's start-up has no timeout of its own: a cancelled start is a stop asked for while it started.
             await Console.Error.WriteLineAsync($"{serviceName}: stopped before it had started");
             return 0;
+        }
+        finally
+        {
+            await Console.Out.FlushAsync();
         }
     }
 

@@ -6,7 +6,7 @@ namespace Cruddur.Telemetry;
 
 /// <summary>
 /// Telemetry about telemetry: every sink counts what it exported, dropped, retried and trimmed on one meter
-/// (<see cref="TelemetryNames.SinkMeter"/>), tagged <c>sink</c> = xray | cloudwatch | rollbar, and
+/// (<see cref="TelemetryNames.SinkMeter"/>), tagged <c>sink</c> = xray | cloudwatch | rollbar | console, and
 /// <c>reason</c> (<see cref="DropReason"/>) for drops. The counts are also kept in-process so tests and soaks can read
 /// them directly. Where DI exists the meter comes from <see cref="IMeterFactory"/> (<see cref="SinkMeter"/>).
 /// </summary>
