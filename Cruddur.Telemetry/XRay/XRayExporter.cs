@@ -8,9 +8,11 @@ using OpenTelemetry.Resources;
 namespace Cruddur.Telemetry.XRay;
 
 /// <summary>
-/// Sends every finished span to the X-Ray daemon as one UDP datagram (header line + one segment document), the
-/// way the X-Ray SDKs' emitters do: fire-and-forget, never retried, never thrown into the app. Counts what it
-/// sent, dropped (with a reason) and trimmed on the sink meter (<c>sink=xray</c>).
+/// Sends finished spans to the X-Ray daemon as UDP datagrams (header line + one segment document), the way the X-Ray
+/// SDKs' emitters do: fire-and-forget, never retried, never thrown into the app. Within one batch, a span whose
+/// parent span is in the batch too is embedded in the parent's document (<see cref="XRayBatchTree"/>), so a request's
+/// spans usually travel in one datagram; what does not fit is sent as independent documents, one per span. Counts
+/// the spans it sent, dropped (with a reason) and trimmed on the sink meter (<c>sink=xray</c>).
 /// </summary>
 public sealed class XRayExporter : BaseExporter<Activity>
 {
@@ -21,6 +23,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
     private readonly XRayExporterOptions _options;
     private readonly XRayDaemonAddress _address;
     private readonly XRaySegmentWriter _writer;
+    private readonly XRayBatchTree _tree = new();
     private readonly Lock _gate = new();
     private Socket? _socket;
     private EndPoint? _connectedTo;
@@ -77,12 +80,29 @@ public sealed class XRayExporter : BaseExporter<Activity>
 
             var result = ExportResult.Success;
             var sent = 0;
-            foreach (var activity in batch)
+            try
             {
-                if (!ExportOne(activity, ref sent))
+                ReadResource();
+                foreach (var activity in batch)
                 {
-                    result = ExportResult.Failure;
+                    if (!Refused(activity))
+                    {
+                        _tree.Add(activity);
+                    }
                 }
+
+                _tree.Build();
+                for (var i = 0; i < _tree.Roots.Count; i++)
+                {
+                    if (!ExportDocument(_tree.Roots[i], ref sent))
+                    {
+                        result = ExportResult.Failure;
+                    }
+                }
+            }
+            finally
+            {
+                _tree.Clear();
             }
 
             if (sent > 0)
@@ -94,26 +114,90 @@ public sealed class XRayExporter : BaseExporter<Activity>
         }
     }
 
+    private void ReadResource()
+    {
+        if (_resourceRead)
+        {
+            return;
+        }
+
+        _resourceRead = true;
+        try
+        {
+            if (ParentProvider?.GetResource() is { } resource)
+            {
+                _writer.SetResource(resource);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _diagnostics.ReportOnce(SinkName, "resource", $"could not read the resource ({ex.GetType().Name}: {ex.Message}); segments go without its attributes.");
+        }
+    }
+
+    /// <summary>X-Ray refuses the span's trace id: dropped and counted, per span.</summary>
+    private bool Refused(Activity activity)
+    {
+        if (!_options.DropTraceIdsXRayRefuses || XRayTraceIdGenerator.IsAcceptedByXRay(activity.TraceId, _options.Time.GetUtcNow()))
+        {
+            return false;
+        }
+
+        Metrics.AddDropped(DropReason.InvalidTraceId);
+        _diagnostics.ReportOnce(SinkName, "invalid_trace_id", $"trace {activity.TraceId} does not start with a recent epoch second, so X-Ray would refuse it (a traceparent from a caller that does not use X-Ray-style ids?); such spans are dropped and counted.");
+        return true;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="node"/>'s document with the spans under it embedded. When that is too large (or a span
+    /// under it cannot be written), the span goes alone, as before, and each child becomes an independent document
+    /// with its own subtree. <paramref name="sent"/> counts spans, embedded ones included.
+    /// </summary>
+    private bool ExportDocument(int node, ref int sent)
+    {
+        var spans = 1 + _tree.Descendants(node);
+        if (spans == 1)
+        {
+            return ExportOne(_tree[node], ref sent);
+        }
+
+        bool written;
+        ReadOnlyMemory<byte> datagram;
+        try
+        {
+            written = _writer.TryWrite(_tree, node, out datagram);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Written again span by span below, where the span that fails is dropped and counted.
+            written = false;
+            datagram = default;
+        }
+
+        if (written)
+        {
+            if (!Send(datagram.Span, spans))
+            {
+                return false;
+            }
+
+            sent += spans;
+            return true;
+        }
+
+        var ok = ExportOne(_tree[node], ref sent);
+        for (var child = _tree.FirstChild(node); child >= 0; child = _tree.NextSibling(child))
+        {
+            ok &= ExportDocument(child, ref sent);
+        }
+
+        return ok;
+    }
+
     private bool ExportOne(Activity activity, ref int sent)
     {
         try
         {
-            if (!_resourceRead)
-            {
-                _resourceRead = true;
-                if (ParentProvider?.GetResource() is { } resource)
-                {
-                    _writer.SetResource(resource);
-                }
-            }
-
-            if (_options.DropTraceIdsXRayRefuses && !XRayTraceIdGenerator.IsAcceptedByXRay(activity.TraceId, _options.Time.GetUtcNow()))
-            {
-                Metrics.AddDropped(DropReason.InvalidTraceId);
-                _diagnostics.ReportOnce(SinkName, "invalid_trace_id", $"trace {activity.TraceId} does not start with a recent epoch second, so X-Ray would refuse it (a traceparent from a caller that does not use X-Ray-style ids?); such spans are dropped and counted.");
-                return true;
-            }
-
             if (!_writer.TryWrite(activity, out var datagram, out var level))
             {
                 Metrics.AddDropped(DropReason.TooLarge);
@@ -126,7 +210,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
                 Metrics.AddTrimmed();
             }
 
-            if (!Send(datagram.Span))
+            if (!Send(datagram.Span, 1))
             {
                 return false;
             }
@@ -142,14 +226,15 @@ public sealed class XRayExporter : BaseExporter<Activity>
         }
     }
 
-    private bool Send(ReadOnlySpan<byte> datagram)
+    /// <summary>Sends one datagram carrying <paramref name="spans"/> spans; a failure drops (and counts) them all.</summary>
+    private bool Send(ReadOnlySpan<byte> datagram, int spans)
     {
         try
         {
             var endpoint = Endpoint();
             if (endpoint is null)
             {
-                Metrics.AddDropped(DropReason.NoAddress);
+                Metrics.AddDropped(DropReason.NoAddress, spans);
                 return false;
             }
 
@@ -171,7 +256,7 @@ public sealed class XRayExporter : BaseExporter<Activity>
             // Fire-and-forget like the SDK emitters: count, say so once, resolve again next time.
             _endpoint = null;
             _connectedTo = null;
-            Metrics.AddDropped(DropReason.SendFailed);
+            Metrics.AddDropped(DropReason.SendFailed, spans);
             _diagnostics.ReportOnce(SinkName, "send:" + ex.SocketErrorCode, $"sending to the X-Ray daemon at udp {_address.UdpHost}:{_address.UdpPort} failed ({ex.SocketErrorCode}); spans are dropped until it answers.");
             return false;
         }

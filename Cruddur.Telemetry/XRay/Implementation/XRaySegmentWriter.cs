@@ -13,7 +13,9 @@ namespace Cruddur.Telemetry.XRay;
 /// <summary>
 /// Turns one finished <see cref="Activity"/> into one X-Ray daemon datagram: the protocol header line and one
 /// segment (server or parentless span) or independent subsegment document, following the collector's awsxray
-/// mapping (segment document: https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html). Not thread-safe: one instance per exporter, reusing its buffers.
+/// mapping (segment document: https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html);
+/// or, from an <see cref="XRayBatchTree"/>, one document with the batch's child spans embedded in its
+/// <c>"subsegments"</c>. Not thread-safe: one instance per exporter, reusing its buffers.
 /// </summary>
 internal sealed class XRaySegmentWriter
 {
@@ -137,8 +139,7 @@ internal sealed class XRaySegmentWriter
     {
         for (level = TrimLevel.None; level <= TrimLevel.Minimal; level++)
         {
-            WriteDatagram(activity, level);
-            if (_buffer.WrittenCount <= _options.MaxDatagramBytes)
+            if (WriteDatagram(activity, level, tree: null, node: -1) && _buffer.WrittenCount <= _options.MaxDatagramBytes)
             {
                 datagram = _buffer.WrittenMemory;
                 return true;
@@ -150,14 +151,48 @@ internal sealed class XRaySegmentWriter
         return false;
     }
 
-    private void WriteDatagram(Activity activity, TrimLevel level)
+    /// <summary>
+    /// Writes the datagram for <paramref name="node"/> of <paramref name="tree"/> with the spans under it embedded
+    /// (recursively) in <c>"subsegments"</c>, untrimmed. The returned memory is valid until the next call. False
+    /// when it does not fit <see cref="XRayExporterOptions.MaxDatagramBytes"/> (writing stops early once it is over).
+    /// </summary>
+    public bool TryWrite(XRayBatchTree tree, int node, out ReadOnlyMemory<byte> datagram)
+    {
+        if (WriteDatagram(tree[node], TrimLevel.None, tree, node) && _buffer.WrittenCount <= _options.MaxDatagramBytes)
+        {
+            datagram = _buffer.WrittenMemory;
+            return true;
+        }
+
+        datagram = default;
+        return false;
+    }
+
+    /// <summary>Server spans and spans without a parent are segments; every other span is a subsegment.</summary>
+    internal static bool IsSegment(Activity activity) => activity.Kind == ActivityKind.Server || activity.ParentSpanId == default;
+
+    /// <summary>False when the embedded subsegments made it too large and writing stopped.</summary>
+    private bool WriteDatagram(Activity activity, TrimLevel level, XRayBatchTree? tree, int node)
     {
         _buffer.ResetWrittenCount();
         _buffer.Write(Header);
         _json.Reset(_buffer);
-        var w = _json;
+        if (!WriteDocument(_json, activity, level, embedded: false, tree, node))
+        {
+            return false;
+        }
 
-        var isSegment = activity.Kind == ActivityKind.Server || activity.ParentSpanId == default;
+        _json.Flush();
+        return true;
+    }
+
+    /// <summary>
+    /// One segment or subsegment object. An <paramref name="embedded"/> subsegment sits in its parent's
+    /// <c>"subsegments"</c> and so carries no <c>trace_id</c>, <c>parent_id</c> or <c>type</c>.
+    /// </summary>
+    private bool WriteDocument(Utf8JsonWriter w, Activity activity, TrimLevel level, bool embedded, XRayBatchTree? tree, int node)
+    {
+        var isSegment = !embedded && IsSegment(activity);
         var http = HttpFacts.From(activity);
 
         w.WriteStartObject();
@@ -174,19 +209,22 @@ internal sealed class XRaySegmentWriter
         Span<byte> id = stackalloc byte[TraceIds.XRayLength];
         TraceIds.WriteHexUtf8(activity.SpanId, id);
         w.WriteString("id"u8, id[..16]);
-        TraceIds.WriteXRayUtf8(activity.TraceId, id);
-        w.WriteString("trace_id"u8, id);
-        if (activity.ParentSpanId != default)
+        if (!embedded)
         {
-            TraceIds.WriteHexUtf8(activity.ParentSpanId, id);
-            w.WriteString("parent_id"u8, id[..16]);
+            TraceIds.WriteXRayUtf8(activity.TraceId, id);
+            w.WriteString("trace_id"u8, id);
+            if (activity.ParentSpanId != default)
+            {
+                TraceIds.WriteHexUtf8(activity.ParentSpanId, id);
+                w.WriteString("parent_id"u8, id[..16]);
+            }
         }
 
         var start = activity.StartTimeUtc.Ticks - DateTime.UnixEpoch.Ticks;
         WriteSeconds(w, "start_time"u8, start);
         WriteSeconds(w, "end_time"u8, start + activity.Duration.Ticks);
 
-        if (!isSegment)
+        if (!isSegment && !embedded)
         {
             w.WriteString("type"u8, "subsegment"u8);
         }
@@ -239,8 +277,23 @@ internal sealed class XRaySegmentWriter
             WriteMetadata(w, activity, isSegment, level == TrimLevel.None ? int.MaxValue : ShortenedMetadataLength);
         }
 
+        if (tree is not null && tree.FirstChild(node) >= 0)
+        {
+            w.WriteStartArray("subsegments"u8);
+            for (var child = tree.FirstChild(node); child >= 0; child = tree.NextSibling(child))
+            {
+                if (!WriteDocument(w, tree[child], level, embedded: true, tree, child)
+                    || _buffer.WrittenCount + w.BytesPending > _options.MaxDatagramBytes)
+                {
+                    return false;
+                }
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
-        w.Flush();
+        return true;
     }
 
     /// <summary>Epoch seconds with the tick fraction (100 ns), exact and without trailing zeros: <c>1795874400.1675</c>.</summary>

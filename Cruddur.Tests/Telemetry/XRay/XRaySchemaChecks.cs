@@ -5,11 +5,15 @@ namespace Cruddur.Tests.Telemetry.XRay;
 
 /// <summary>
 /// Hand-written checks of the X-Ray segment document schema v1.0.0's rules (required fields, id and trace id
-/// shapes, name character set, annotation keys and values, metadata namespaces, http string limits).
+/// shapes, name character set, annotation keys and values, metadata namespaces, http string limits), applied to
+/// embedded <c>subsegments</c> too, which carry no <c>trace_id</c>, <c>parent_id</c> or <c>type</c>
+/// (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html).
 /// </summary>
 internal static partial class XRaySchemaChecks
 {
-    public static void AssertValid(JsonElement doc)
+    public static void AssertValid(JsonElement doc) => AssertValid(doc, embedded: false);
+
+    private static void AssertValid(JsonElement doc, bool embedded)
     {
         Assert.Equal(JsonValueKind.Object, doc.ValueKind);
         var isSubsegment = doc.TryGetProperty("type", out var type) && type.GetString() == "subsegment";
@@ -19,8 +23,17 @@ internal static partial class XRaySchemaChecks
         Assert.Matches(NamePattern(), name);
 
         Assert.Matches(Hex16(), Required(doc, "id", JsonValueKind.String).GetString()!);
-        var traceId = Required(doc, "trace_id", JsonValueKind.String).GetString()!;
-        Assert.Matches(TraceIdPattern(), traceId);
+        if (embedded)
+        {
+            foreach (var independentOnly in new[] { "trace_id", "parent_id", "type" })
+            {
+                Assert.False(doc.TryGetProperty(independentOnly, out _), $"an embedded subsegment has '{independentOnly}'");
+            }
+        }
+        else
+        {
+            Assert.Matches(TraceIdPattern(), Required(doc, "trace_id", JsonValueKind.String).GetString()!);
+        }
 
         var start = Required(doc, "start_time", JsonValueKind.Number).GetDouble();
         if (doc.TryGetProperty("in_progress", out var inProgress))
@@ -79,6 +92,15 @@ internal static partial class XRaySchemaChecks
                 {
                     Assert.True(value.GetString()!.Length <= 250, field);
                 }
+            }
+        }
+
+        if (doc.TryGetProperty("subsegments", out var subsegments))
+        {
+            Assert.Equal(JsonValueKind.Array, subsegments.ValueKind);
+            foreach (var subsegment in subsegments.EnumerateArray())
+            {
+                AssertValid(subsegment, embedded: true);
             }
         }
 

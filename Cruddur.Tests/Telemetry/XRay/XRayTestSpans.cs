@@ -44,6 +44,18 @@ internal static class XRayTestSpans
         return activity;
     }
 
+    /// <summary>A finished span under <paramref name="parent"/> (same trace, local parent), inside its time.</summary>
+    public static Activity Child(string name, ActivityKind kind, Activity parent, Action<Activity>? configure = null)
+    {
+        var activity = Source.CreateActivity(name, kind, parent.Context) ?? throw new InvalidOperationException("listener missing");
+        activity.SetStartTime(parent.StartTimeUtc.AddTicks(10_000));
+        activity.Start();
+        configure?.Invoke(activity);
+        activity.SetEndTime(parent.StartTimeUtc + parent.Duration - TimeSpan.FromTicks(10_000));
+        activity.Stop();
+        return activity;
+    }
+
     public static string Write(Activity activity, XRayExporterOptions? options = null, Resource? resource = null) =>
         Write(activity, out _, options, resource);
 
