@@ -6,8 +6,8 @@ using Cruddur.Telemetry.Delivery;
 namespace Cruddur.ServiceDefaults;
 
 /// <summary>
-/// Standard output that never makes a writer wait. The console logger's writer thread (and anything else that calls
-/// <c>Console.Out</c>) appends to memory; a few milliseconds after the first pending write, everything pending goes out
+/// Standard output that never makes a writer wait. The console logger (<see cref="BufferedConsoleLoggerProvider"/>) and
+/// anything else that writes to <c>Console.Out</c> append to memory; a few milliseconds after the first pending write, everything pending goes out
 /// in one write system call. With .NET's own <c>Console.Out</c> each log line is its own flushed write (a system call
 /// per line, the largest single cost of a line in the profile).
 /// When standard output stops taking data (a full pipe, a terminal on hold) and the pending text reaches its limit,
@@ -54,6 +54,9 @@ internal sealed class BufferedStandardOutput : TextWriter
     public override Encoding Encoding => Utf8;
 
     internal SinkMetrics Metrics { get; }
+
+    /// <summary>The process's standard output once <see cref="Install"/> has run; null before.</summary>
+    public static BufferedStandardOutput? Installed => Volatile.Read(ref s_installed);
 
     /// <summary>
     /// Makes <see cref="Console.Out"/> a buffered writer for the rest of the process (once; later calls keep it). Call it
@@ -164,24 +167,46 @@ internal sealed class BufferedStandardOutput : TextWriter
         }
     }
 
+    /// <summary>Adds a whole formatted line (or lines) at once, so lines of different threads never interleave.</summary>
+    public void Append(StringBuilder text)
+    {
+        lock (_gate)
+        {
+            if (Fits(text.Length))
+            {
+                _pending.Append(text);
+            }
+        }
+    }
+
     private void Append(ReadOnlySpan<char> text, ReadOnlySpan<char> newLine)
     {
         lock (_gate)
         {
-            if (_pending.Length + text.Length + newLine.Length > _capacity)
+            if (Fits(text.Length + newLine.Length))
             {
-                _droppedSinceNotice++;
-                Metrics.AddDropped(DropReason.QueueFull);
-                return;
-            }
-
-            _pending.Append(text).Append(newLine);
-            if (!_scheduled)
-            {
-                _scheduled = true;
-                _timer.Change(_delay, Timeout.InfiniteTimeSpan);
+                _pending.Append(text).Append(newLine);
             }
         }
+    }
+
+    /// <summary>Under the gate: whether <paramref name="length"/> more characters fit (else counted as dropped); schedules the flush.</summary>
+    private bool Fits(int length)
+    {
+        if (_pending.Length + length > _capacity)
+        {
+            _droppedSinceNotice++;
+            Metrics.AddDropped(DropReason.QueueFull);
+            return false;
+        }
+
+        if (!_scheduled)
+        {
+            _scheduled = true;
+            _timer.Change(_delay, Timeout.InfiniteTimeSpan);
+        }
+
+        return true;
     }
 
     /// <summary>

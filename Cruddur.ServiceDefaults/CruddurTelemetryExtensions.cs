@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -35,12 +34,10 @@ public static class CruddurTelemetryExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RollbarExceptionHandler>());
 
         // One scrubber for every log record, whoever wrote it: the OpenTelemetry pipeline's first processor, and the
-        // console provider's wrapper (the console is not part of that pipeline).
+        // console provider's wrapper (the console is not part of that pipeline). The console provider itself writes on
+        // the caller's thread into buffered standard output (BufferedConsoleLoggerProvider).
         var scrubbing = new ScrubbingLogProcessor();
         ScrubbingConsoleLoggerProvider.Replace(builder.Services, scrubbing);
-        // A request never waits for the console: when the console logger's queue is full, the line is dropped (the
-        // logger then writes how many it dropped). See also BufferedStandardOutput.
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Cruddur.ServiceDefaults;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Cruddur.Telemetry;
@@ -11,10 +12,13 @@ namespace Cruddur.Telemetry;
 /// The alias keeps <c>Logging:Console:*</c> settings applying to it.
 /// </summary>
 [ProviderAlias("Console")]
-internal sealed class ScrubbingConsoleLoggerProvider(ConsoleLoggerProvider inner, ScrubbingLogProcessor scrubber)
+internal sealed class ScrubbingConsoleLoggerProvider(BufferedConsoleLoggerProvider inner, ScrubbingLogProcessor scrubber)
     : ILoggerProvider, ISupportExternalScope
 {
-    /// <summary>Puts the wrapper in place of the console provider the host registered, if it registered one.</summary>
+    /// <summary>
+    /// Puts the wrapper, around <see cref="BufferedConsoleLoggerProvider"/>, in place of the console provider the host
+    /// registered, if it registered one.
+    /// </summary>
     public static void Replace(IServiceCollection services, ScrubbingLogProcessor scrubber)
     {
         var console = services.FirstOrDefault(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider));
@@ -25,7 +29,7 @@ internal sealed class ScrubbingConsoleLoggerProvider(ConsoleLoggerProvider inner
 
         services.Remove(console);
         services.AddSingleton<ILoggerProvider>(sp =>
-            new ScrubbingConsoleLoggerProvider(ActivatorUtilities.CreateInstance<ConsoleLoggerProvider>(sp), scrubber));
+            new ScrubbingConsoleLoggerProvider(ActivatorUtilities.CreateInstance<BufferedConsoleLoggerProvider>(sp), scrubber));
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(inner.CreateLogger(categoryName), scrubber);

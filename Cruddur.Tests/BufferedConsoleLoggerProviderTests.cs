@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using Cruddur.ServiceDefaults;
+using Cruddur.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cruddur.Tests;
+
+/// <summary>The console logger that formats on the caller's thread and appends whole lines to buffered output.</summary>
+public sealed class BufferedConsoleLoggerProviderTests
+{
+    [Fact]
+    public async Task Lines_from_many_threads_arrive_whole_formatted_by_the_configured_formatter()
+    {
+        var (provider, output, stream) = Create(o => o.FormatterName = ConsoleFormatterNames.Json);
+        var logger = provider.CreateLogger("Cruddur.Test");
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                logger.LogInformation("thread {Thread} line {Line} {Padding}", t, i, new string('x', 100));
+            }
+        })));
+        output.Flush();
+
+        var lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1600, lines.Length);
+        var seen = lines.Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (e.GetProperty("State").GetProperty("Thread").GetRawText(), e.GetProperty("State").GetProperty("Line").GetRawText()))
+            .ToHashSet();
+        Assert.Equal(1600, seen.Count);
+    }
+
+    [Fact]
+    public void Nothing_reaches_standard_output_before_the_flush_and_the_simple_format_is_the_default()
+    {
+        var (provider, output, stream) = Create(_ => { });
+        provider.CreateLogger("Cruddur.Test").LogWarning("careful {What}", "here");
+
+        Assert.Equal(0, stream.Length);
+        output.Flush();
+
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Contains("warn: Cruddur.Test[0]", text);
+        Assert.Contains("careful here", text);
+    }
+
+    [Fact]
+    public void Lines_at_the_standard_error_threshold_skip_standard_output()
+    {
+        var (provider, output, stream) = Create(o => o.LogToStandardErrorThreshold = LogLevel.Error);
+        var logger = provider.CreateLogger("Cruddur.Test");
+
+        logger.LogInformation("to stdout");
+        logger.LogError("to stderr");
+        output.Flush();
+
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Contains("to stdout", text);
+        Assert.DoesNotContain("to stderr", text);
+    }
+
+    private static (BufferedConsoleLoggerProvider Provider, BufferedStandardOutput Output, MemoryStream Stream) Create(Action<ConsoleLoggerOptions> configure)
+    {
+        var services = new ServiceCollection()
+            .AddLogging(b => b.AddConsole())
+            .Configure(configure)
+            .Configure<SimpleConsoleFormatterOptions>(o => o.ColorBehavior = LoggerColorBehavior.Disabled)
+            .BuildServiceProvider();
+        var stream = new MemoryStream();
+        var output = new BufferedStandardOutput(stream, new FakeTimeProvider(), new SinkMetrics("console"));
+        var provider = new BufferedConsoleLoggerProvider(
+            services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), services.GetServices<ConsoleFormatter>(), output);
+        return (provider, output, stream);
+    }
+}
