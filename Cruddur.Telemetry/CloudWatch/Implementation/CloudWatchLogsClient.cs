@@ -37,13 +37,24 @@ internal sealed class CloudWatchLogsClient : IDisposable
     public Uri Endpoint { get; }
     public string Region { get; }
 
+    /// <summary>The body of <see cref="RentPutLogEventsBody"/> in an array of its own (tests, benchmarks).</summary>
+    public static byte[] PutLogEventsBody(string group, string stream, IReadOnlyList<CloudWatchLogEvent> events)
+    {
+        var rented = RentPutLogEventsBody(group, stream, events, out var length);
+        var body = rented.AsSpan(0, length).ToArray();
+        ArrayPool<byte>.Shared.Return(rented);
+        return body;
+    }
+
     /// <summary>
     /// <c>{"logGroupName":…,"logStreamName":…,"logEvents":[{"timestamp":…,"message":…},…]}</c>, exactly what
     /// <see cref="Utf8JsonWriter"/> writes for it, assembled by hand: every message is already a JSON string literal
-    /// (<see cref="CloudWatchLogEvent.MessageJson"/>), so the size is known before writing and the body is one
-    /// allocation into which each message is copied once.
+    /// (<see cref="CloudWatchLogEvent.MessageJson"/>), so the size is known before writing and each message is copied
+    /// once. The body (up to 1 MB) is the first <paramref name="length"/> bytes of an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/>: a new array per request was a large-object-heap allocation that brought on
+    /// full collections every few seconds under load.
     /// </summary>
-    public static byte[] PutLogEventsBody(string group, string stream, IReadOnlyList<CloudWatchLogEvent> events)
+    public static byte[] RentPutLogEventsBody(string group, string stream, IReadOnlyList<CloudWatchLogEvent> events, out int length)
     {
         var groupJson = JsonEncodedText.Encode(group, WriterOptions.Encoder).EncodedUtf8Bytes;
         var streamJson = JsonEncodedText.Encode(stream, WriterOptions.Encoder).EncodedUtf8Bytes;
@@ -61,8 +72,9 @@ internal sealed class CloudWatchLogsClient : IDisposable
             size += (i == 0 ? 0 : 1) + eventHead.Length + Digits(e.Timestamp) + eventMessage.Length + e.MessageJson.Length + 1;
         }
 
-        var body = GC.AllocateUninitializedArray<byte>(checked((int)size));
-        var w = new SpanWriter(body);
+        length = checked((int)size);
+        var body = ArrayPool<byte>.Shared.Rent(length);
+        var w = new SpanWriter(body.AsSpan(0, length));
         w.Write(head);
         w.Write(groupJson);
         w.Write(afterGroup);
@@ -84,9 +96,10 @@ internal sealed class CloudWatchLogsClient : IDisposable
         }
 
         w.Write(tail);
-        if (w.Position != body.Length)
+        if (w.Position != length)
         {
-            throw new InvalidOperationException($"PutLogEvents body is {w.Position} bytes, sized for {body.Length}.");
+            ArrayPool<byte>.Shared.Return(body);
+            throw new InvalidOperationException($"PutLogEvents body is {w.Position} bytes, sized for {length}.");
         }
 
         return body;
@@ -147,8 +160,19 @@ internal sealed class CloudWatchLogsClient : IDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    public Task<CloudWatchLogsResponse> PutLogEventsAsync(string group, string stream, IReadOnlyList<CloudWatchLogEvent> events, CancellationToken ct) =>
-        SendAsync("PutLogEvents", PutLogEventsBody(group, stream, events), ct);
+    public async Task<CloudWatchLogsResponse> PutLogEventsAsync(string group, string stream, IReadOnlyList<CloudWatchLogEvent> events, CancellationToken ct)
+    {
+        var body = RentPutLogEventsBody(group, stream, events, out var length);
+        var response = await SendAsync("PutLogEvents", body.AsMemory(0, length), ct).ConfigureAwait(false);
+        if (response.IsSuccess)
+        {
+            // The service answered after reading the whole body. After a failure or time-out the handler may still be
+            // writing it to the abandoned connection, so then the array is left to the garbage collector.
+            ArrayPool<byte>.Shared.Return(body);
+        }
+
+        return response;
+    }
 
     public Task<CloudWatchLogsResponse> CreateLogGroupAsync(string group, CancellationToken ct) =>
         SendAsync("CreateLogGroup", Body(("logGroupName", group)), ct);
@@ -157,9 +181,9 @@ internal sealed class CloudWatchLogsClient : IDisposable
         SendAsync("CreateLogStream", Body(("logGroupName", group), ("logStreamName", stream)), ct);
 
     /// <summary>The signed request for <paramref name="operation"/>, exactly as it goes on the wire.</summary>
-    public HttpRequestMessage BuildRequest(string operation, byte[] body, AwsCredentials credentials, DateTimeOffset now)
+    public HttpRequestMessage BuildRequest(string operation, ReadOnlyMemory<byte> body, AwsCredentials credentials, DateTimeOffset now)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
         var host = Endpoint.IsDefaultPort ? Endpoint.IdnHost : $"{Endpoint.IdnHost}:{Endpoint.Port}";
         var amzDate = SigV4Signer.AmzDate(now);
@@ -183,12 +207,12 @@ internal sealed class CloudWatchLogsClient : IDisposable
 
         var path = Endpoint.AbsolutePath.Length == 0 ? "/" : Endpoint.AbsolutePath;
         request.Headers.TryAddWithoutValidation("Authorization",
-            SigV4Signer.Authorization("POST", path, signed, body, Region, Service, credentials, now));
+            SigV4Signer.Authorization("POST", path, signed, body.Span, Region, Service, credentials, now));
         return request;
     }
 
     /// <summary>Sends one call; never throws except when <paramref name="ct"/> is cancelled.</summary>
-    public async Task<CloudWatchLogsResponse> SendAsync(string operation, byte[] body, CancellationToken ct)
+    public async Task<CloudWatchLogsResponse> SendAsync(string operation, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
         AwsCredentials credentials;
         try
