@@ -48,7 +48,7 @@ internal sealed class ScrubbingConsoleLoggerProvider(BufferedConsoleLoggerProvid
         {
             if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
             {
-                if (!values.Any(v => v.Value is string s && ScrubbingLogProcessor.MayHoldQuery(s)))
+                if (!ScrubbingLogProcessor.AnyMayHoldQuery(values))
                 {
                     inner.Log(logLevel, eventId, state, exception, formatter);
                     return;

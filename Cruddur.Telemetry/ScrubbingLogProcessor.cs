@@ -17,7 +17,7 @@ public sealed partial class ScrubbingLogProcessor(SecretScrubber? scrubber = nul
     {
         data.FormattedMessage = Scrub(data.FormattedMessage);
         data.Body = Scrub(data.Body);
-        if (data.Attributes is { Count: > 0 } attributes && attributes.Any(a => a.Value is string s && MayHoldQuery(s)))
+        if (data.Attributes is { Count: > 0 } attributes && AnyMayHoldQuery(attributes))
         {
             data.Attributes = [.. attributes.Select(a => a.Value is string s ? new KeyValuePair<string, object?>(a.Key, Scrub(s)) : a)];
         }
@@ -26,6 +26,20 @@ public sealed partial class ScrubbingLogProcessor(SecretScrubber? scrubber = nul
     /// <summary>Masks the secret-looking values of every query string in <paramref name="text"/>.</summary>
     public string? Scrub(string? text) =>
         text is not null && MayHoldQuery(text) ? Query().Replace(text, m => _scrubber.ScrubQueryString(m.Value)) : text;
+
+    /// <summary>Whether a string value among <paramref name="values"/> may hold a query; by index, so nothing is allocated.</summary>
+    internal static bool AnyMayHoldQuery(IReadOnlyList<KeyValuePair<string, object?>> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i].Value is string s && MayHoldQuery(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     internal static bool MayHoldQuery(string text)
     {
