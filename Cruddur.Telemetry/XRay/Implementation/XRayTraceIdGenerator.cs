@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Security.Cryptography;
 
 namespace Cruddur.Telemetry.XRay;
 
@@ -21,7 +20,9 @@ internal static class XRayTraceIdGenerator
     {
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)time.GetUtcNow().ToUnixTimeSeconds());
-        RandomNumberGenerator.Fill(bytes[4..]);
+        // Unique, not secret: the runtime's own trace and span ids come from the same kind of generator. The
+        // cryptographic one cost a getpid system call per request (OpenSSL's fork check).
+        Random.Shared.NextBytes(bytes[4..]);
         return ActivityTraceId.CreateFromBytes(bytes);
     }
 
