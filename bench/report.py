@@ -221,7 +221,7 @@ def side(runs_path, out_path, nproc, connections, threads, duration, rounds, loa
     costs = []
     served = {c: sum(r["requests"] for r in runs if r.get("kind") == "max" and r.get("config") == c) for c, _ in SIDE}
     print("\nper million requests (rounds only), what the sinks received and its list price:")
-    print(f"{'configuration':<28}{'X-Ray traces':>13}{'segments':>10}{'CW MB':>8}{'OTLP spans':>12}{'OTLP logs':>11}{'Rollbar':>9}{'X-Ray $':>9}{'CW $':>8}{'HC $':>8}{'total $':>9}")
+    print(f"{'configuration':<28}{'X-Ray traces':>13}{'datagrams':>10}{'CW MB':>8}{'OTLP spans':>12}{'OTLP logs':>11}{'Rollbar':>9}{'X-Ray $':>9}{'CW $':>8}{'HC $':>8}{'total $':>9}")
     costs.append({"config": "off", "usd": 0.0})
     print(f"{'off':<28}{0:>13}{0:>10}{0:>8}{0:>12}{0:>11}{0:>9}{0:>9.2f}{0:>8.2f}{0:>8.2f}{0:>9.2f}")
     for r in runs:
@@ -238,7 +238,7 @@ def side(runs_path, out_path, nproc, connections, threads, duration, rounds, loa
         xray_usd, cw_usd = traces * XRAY_USD_PER_TRACE, cw_bytes / 1e9 * CLOUDWATCH_USD_PER_GB
         hc_usd = (spans + logs) * HONEYCOMB_USD_PER_EVENT
         total = xray_usd + cw_usd + hc_usd
-        costs.append({"config": c, "requests": served.get(c, 0), "xray_traces": traces, "xray_segments": segments,
+        costs.append({"config": c, "requests": served.get(c, 0), "xray_traces": traces, "xray_datagrams": segments,
                       "cloudwatch_bytes": cw_bytes, "otlp_spans": spans, "otlp_logs": logs, "rollbar_items": rollbar,
                       "xray_usd": xray_usd, "cloudwatch_usd": cw_usd, "honeycomb_usd": hc_usd, "usd": total})
         print(f"{c:<28}{traces:>13.0f}{segments:>10.0f}{cw_bytes / 1e6:>8.0f}{spans:>12.0f}{logs:>11.0f}{rollbar:>9.0f}"
@@ -251,6 +251,19 @@ def side(runs_path, out_path, nproc, connections, threads, duration, rounds, loa
                "duration_s": int(duration), "rounds": int(rounds), "table": table, "costs": costs, "memory": mem},
               open(out_path, "w"), indent=2)
     print(f"results: {out_path}")
+
+
+def ab(runs_path, nproc, connections, threads, duration, rounds, load_avg):
+    """bench/run --ab: per ref and configuration, the median req/s of the rounds and the median CPU per request."""
+    runs = [r for r in load(runs_path) if r.get("kind") == "ab"]
+    print(f"\nbefore/after, {nproc} cores, load {load_avg}, wrk -t{threads} -c{connections} -d{duration}s, "
+          f"median of {rounds} alternating rounds, GET /api/activities/home")
+    print(f"{'ref:configuration':<40}{'req/s':>9}{'µs CPU/request':>16}   rounds")
+    for target in dict.fromkeys(r["target"] for r in runs):
+        mine = [r for r in runs if r["target"] == target]
+        rps = [r["rps"] for r in mine]
+        cpu = [1e6 * r["cpu_s"] / r["requests"] for r in mine if r["requests"]]
+        print(f"{target:<40}{statistics.median(rps):>9.0f}{statistics.median(cpu):>16.0f}   {[round(x) for x in rps]}")
 
 
 if __name__ == "__main__":
@@ -267,3 +280,5 @@ if __name__ == "__main__":
         bench(*args)
     elif cmd == "soak":
         soak(*args)
+    elif cmd == "ab":
+        ab(*args)
