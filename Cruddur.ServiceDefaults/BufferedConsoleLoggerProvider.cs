@@ -10,10 +10,14 @@ namespace Cruddur.ServiceDefaults;
 /// The console logger, without its hand-off: the framework's console provider formats a line on the caller's thread,
 /// queues it, and wakes its own writer thread for every line (a thread switch per log line, about a fifth of a
 /// request's CPU here). This one formats with the same <see cref="ConsoleFormatter"/> (<c>Logging:Console:FormatterName</c>,
-/// <c>simple</c> by default, with its <c>FormatterOptions</c>) and appends the line to <see cref="BufferedStandardOutput"/>,
-/// which writes the lines of a burst together and never makes the caller wait. Lines at or above
-/// <c>Logging:Console:LogToStandardErrorThreshold</c> go to standard error at once. Filtering by level stays the logger
-/// factory's (<c>Logging:Console:LogLevel</c> applies through the <see cref="ScrubbingConsoleLoggerProvider"/> alias).
+/// <c>simple</c> by default, <c>systemd</c> for the older <c>Format=Systemd</c>, with its <c>FormatterOptions</c>) and
+/// appends the line to <see cref="BufferedStandardOutput"/>, which writes the lines of a burst together and never makes
+/// the caller wait. Lines at or above <c>Logging:Console:LogToStandardErrorThreshold</c> go to standard error at once,
+/// after what standard output holds (unless that is stuck). Filtering by level stays the logger factory's
+/// (<c>Logging:Console:LogLevel</c> applies through the <see cref="ScrubbingConsoleLoggerProvider"/> alias). Not carried
+/// over: the older top-level <c>IncludeScopes</c>, <c>TimestampFormat</c>, <c>UseUtcTimestamp</c> and
+/// <c>DisableColors</c> (set them under <c>FormatterOptions</c>), and <c>QueueFullMode</c>/<c>MaxQueueLength</c>
+/// (there is no queue).
 /// </summary>
 internal sealed class BufferedConsoleLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
@@ -24,13 +28,17 @@ internal sealed class BufferedConsoleLoggerProvider : ILoggerProvider, ISupportE
     private readonly IDisposable? _subscription;
     private readonly BufferedStandardOutput? _output;
     private readonly TextWriter? _fallback;
+    private readonly TextWriter _error;
     private volatile Settings _settings;
     private IExternalScopeProvider? _scopes;
 
     /// <param name="output">Where lines go: the process's buffered standard output when installed (the hosts'
     /// <see cref="HostRunner"/> does), else <c>Console.Out</c> line by line.</param>
-    public BufferedConsoleLoggerProvider(IOptionsMonitor<ConsoleLoggerOptions> options, IEnumerable<ConsoleFormatter> formatters, BufferedStandardOutput? output = null)
+    /// <param name="error">Where lines at the standard-error threshold go: <c>Console.Error</c> unless given.</param>
+    public BufferedConsoleLoggerProvider(IOptionsMonitor<ConsoleLoggerOptions> options, IEnumerable<ConsoleFormatter> formatters,
+        BufferedStandardOutput? output = null, TextWriter? error = null)
     {
+        _error = error ?? Console.Error;
         _formatters = [.. formatters];
         _settings = Read(options.CurrentValue);
         _subscription = options.OnChange(o => _settings = Read(o));
@@ -50,7 +58,9 @@ internal sealed class BufferedConsoleLoggerProvider : ILoggerProvider, ISupportE
 
     private Settings Read(ConsoleLoggerOptions options)
     {
-        var name = options.FormatterName ?? ConsoleFormatterNames.Simple;
+#pragma warning disable CS0618 // Format: the older setting, which the framework's provider still maps to a formatter
+        var name = options.FormatterName ?? (options.Format == ConsoleLoggerFormat.Systemd ? ConsoleFormatterNames.Systemd : ConsoleFormatterNames.Simple);
+#pragma warning restore CS0618
         var formatter = _formatters.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? _formatters.FirstOrDefault(f => f.Name == ConsoleFormatterNames.Simple)
             ?? throw new InvalidOperationException($"no console formatter named '{name}' or '{ConsoleFormatterNames.Simple}' is registered");
@@ -61,7 +71,8 @@ internal sealed class BufferedConsoleLoggerProvider : ILoggerProvider, ISupportE
     {
         if (level >= _settings.ErrorThreshold)
         {
-            Console.Error.Write(line.ToString());
+            _output?.Flush(TimeSpan.Zero); // the lines before it first, when two streams are read as one
+            _error.Write(line.ToString());
         }
         else if (_output is not null)
         {

@@ -22,20 +22,25 @@ public static class HostRunner
         }
         catch (Exception exception) when (Mistake(exception) is { } message)
         {
+            FlushStandardOutput(); // what it said before, first
             await Console.Error.WriteLineAsync($"{serviceName}: {message}");
             return ConfigurationExitCode;
         }
         catch (OperationCanceledException)
         {
             // The host's start-up has no timeout of its own: a cancelled start is a stop asked for while it started.
+            FlushStandardOutput();
             await Console.Error.WriteLineAsync($"{serviceName}: stopped before it had started");
             return 0;
         }
         finally
         {
-            await Console.Out.FlushAsync();
+            FlushStandardOutput();
         }
     }
+
+    /// <summary>What standard output holds, written out (waiting at most a moment for an output that is stuck).</summary>
+    private static void FlushStandardOutput() => BufferedStandardOutput.Installed?.Flush(BufferedStandardOutput.ExitFlushPatience);
 
     /// <summary>The one line for a start-up failure the user can fix, or null for anything else.</summary>
     private static string? Mistake(Exception exception)

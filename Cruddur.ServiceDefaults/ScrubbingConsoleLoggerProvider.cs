@@ -12,12 +12,13 @@ namespace Cruddur.Telemetry;
 /// The alias keeps <c>Logging:Console:*</c> settings applying to it.
 /// </summary>
 [ProviderAlias("Console")]
-internal sealed class ScrubbingConsoleLoggerProvider(BufferedConsoleLoggerProvider inner, ScrubbingLogProcessor scrubber)
+internal sealed class ScrubbingConsoleLoggerProvider(ILoggerProvider inner, ScrubbingLogProcessor scrubber)
     : ILoggerProvider, ISupportExternalScope
 {
     /// <summary>
     /// Puts the wrapper, around <see cref="BufferedConsoleLoggerProvider"/>, in place of the console provider the host
-    /// registered, if it registered one.
+    /// registered, if it registered one. A Windows console window keeps the framework's provider inside the wrapper: it
+    /// turns colour codes into console calls where the window does not take them as text.
     /// </summary>
     public static void Replace(IServiceCollection services, ScrubbingLogProcessor scrubber)
     {
@@ -29,12 +30,14 @@ internal sealed class ScrubbingConsoleLoggerProvider(BufferedConsoleLoggerProvid
 
         services.Remove(console);
         services.AddSingleton<ILoggerProvider>(sp =>
-            new ScrubbingConsoleLoggerProvider(ActivatorUtilities.CreateInstance<BufferedConsoleLoggerProvider>(sp), scrubber));
+            new ScrubbingConsoleLoggerProvider(BufferedStandardOutput.WindowsConsoleWindow
+                ? ActivatorUtilities.CreateInstance<ConsoleLoggerProvider>(sp)
+                : ActivatorUtilities.CreateInstance<BufferedConsoleLoggerProvider>(sp), scrubber));
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(inner.CreateLogger(categoryName), scrubber);
 
-    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => inner.SetScopeProvider(scopeProvider);
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => (inner as ISupportExternalScope)?.SetScopeProvider(scopeProvider);
 
     public void Dispose() => inner.Dispose();
 

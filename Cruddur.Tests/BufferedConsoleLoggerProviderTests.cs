@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Cruddur.Tests;
 
@@ -16,7 +15,7 @@ public sealed class BufferedConsoleLoggerProviderTests
     [Fact]
     public async Task Lines_from_many_threads_arrive_whole_formatted_by_the_configured_formatter()
     {
-        var (provider, output, stream) = Create(o => o.FormatterName = ConsoleFormatterNames.Json);
+        var (provider, output, stream, _) = Create(o => o.FormatterName = ConsoleFormatterNames.Json);
         var logger = provider.CreateLogger("Cruddur.Test");
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
@@ -39,7 +38,7 @@ public sealed class BufferedConsoleLoggerProviderTests
     [Fact]
     public void Nothing_reaches_standard_output_before_the_flush_and_the_simple_format_is_the_default()
     {
-        var (provider, output, stream) = Create(_ => { });
+        var (provider, output, stream, _) = Create(_ => { });
         provider.CreateLogger("Cruddur.Test").LogWarning("careful {What}", "here");
 
         Assert.Equal(0, stream.Length);
@@ -51,21 +50,34 @@ public sealed class BufferedConsoleLoggerProviderTests
     }
 
     [Fact]
-    public void Lines_at_the_standard_error_threshold_skip_standard_output()
+    public void Lines_at_the_standard_error_threshold_go_to_standard_error_after_what_standard_output_held()
     {
-        var (provider, output, stream) = Create(o => o.LogToStandardErrorThreshold = LogLevel.Error);
+        var (provider, _, stream, error) = Create(o => o.LogToStandardErrorThreshold = LogLevel.Error);
         var logger = provider.CreateLogger("Cruddur.Test");
 
         logger.LogInformation("to stdout");
         logger.LogError("to stderr");
-        output.Flush();
 
+        // The error line is on standard error at once, and the line before it was written out first.
+        Assert.Contains("to stderr", error.ToString());
         var text = Encoding.UTF8.GetString(stream.ToArray());
         Assert.Contains("to stdout", text);
         Assert.DoesNotContain("to stderr", text);
     }
 
-    private static (BufferedConsoleLoggerProvider Provider, BufferedStandardOutput Output, MemoryStream Stream) Create(Action<ConsoleLoggerOptions> configure)
+    [Fact]
+    public void The_older_Format_Systemd_setting_still_picks_the_systemd_formatter()
+    {
+#pragma warning disable CS0618 // the older setting is what is under test
+        var (provider, output, stream, _) = Create(o => o.Format = ConsoleLoggerFormat.Systemd);
+#pragma warning restore CS0618
+        provider.CreateLogger("Cruddur.Test").LogWarning("careful");
+        output.Flush();
+
+        Assert.StartsWith("<4>Cruddur.Test[0] careful", Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static (BufferedConsoleLoggerProvider Provider, BufferedStandardOutput Output, MemoryStream Stream, StringWriter Error) Create(Action<ConsoleLoggerOptions> configure)
     {
         var services = new ServiceCollection()
             .AddLogging(b => b.AddConsole())
@@ -73,9 +85,10 @@ public sealed class BufferedConsoleLoggerProviderTests
             .Configure<SimpleConsoleFormatterOptions>(o => o.ColorBehavior = LoggerColorBehavior.Disabled)
             .BuildServiceProvider();
         var stream = new MemoryStream();
-        var output = new BufferedStandardOutput(stream, new FakeTimeProvider(), new SinkMetrics("console"));
+        var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: TimeSpan.FromHours(1));
+        var error = new StringWriter();
         var provider = new BufferedConsoleLoggerProvider(
-            services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), services.GetServices<ConsoleFormatter>(), output);
-        return (provider, output, stream);
+            services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>(), services.GetServices<ConsoleFormatter>(), output, error);
+        return (provider, output, stream, error);
     }
 }

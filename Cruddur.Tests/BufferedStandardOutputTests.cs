@@ -1,86 +1,112 @@
 using System.Text;
 using Cruddur.ServiceDefaults;
 using Cruddur.Telemetry;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Cruddur.Tests;
 
 /// <summary>Standard output in batches: one write per burst, never a waiting writer, drops counted and said.</summary>
 public sealed class BufferedStandardOutputTests
 {
-    private static readonly TimeSpan Delay = BufferedStandardOutput.DefaultFlushDelay;
+    /// <summary>Long enough that the flusher thread never writes during a test that flushes by hand.</summary>
+    private static readonly TimeSpan Never = TimeSpan.FromHours(1);
 
     [Fact]
-    public void Lines_written_in_a_burst_go_out_together_after_the_flush_delay()
+    public void A_burst_of_lines_goes_out_in_one_write_by_the_flusher_thread()
     {
-        var time = new FakeTimeProvider();
         var stream = new RecordingStream();
-        using var output = new BufferedStandardOutput(stream, time, new SinkMetrics("console"));
+        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: TimeSpan.FromMilliseconds(200));
 
         for (var i = 0; i < 100; i++)
         {
             output.Write($"line {i}\n");
         }
 
-        Assert.Equal(0, stream.Writes);
-        time.Advance(Delay);
-
+        Assert.True(stream.Entered.Wait(TimeSpan.FromSeconds(10)), "the flusher never wrote");
+        Assert.True(stream.Flushed.Wait(TimeSpan.FromSeconds(10)));
         Assert.Equal(string.Concat(Enumerable.Range(0, 100).Select(i => $"line {i}\n")), stream.Text);
-        Assert.Equal(1, stream.Writes);
-        Assert.Equal(1, stream.Flushes);
+        Assert.Equal(1, stream.Writes); // 100 lines written within the 200 ms delay: one system call
     }
 
     [Fact]
-    public void A_later_burst_is_flushed_by_its_own_timer()
+    public void A_later_burst_is_written_by_the_flusher_too()
     {
-        var time = new FakeTimeProvider();
         var stream = new RecordingStream();
-        using var output = new BufferedStandardOutput(stream, time, new SinkMetrics("console"));
+        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"));
 
         output.WriteLine("first");
-        time.Advance(Delay);
+        Assert.True(stream.Flushed.Wait(TimeSpan.FromSeconds(10)));
+        stream.Flushed.Reset();
         output.WriteLine("second");
-        Assert.Equal("first" + Environment.NewLine, stream.Text);
+        Assert.True(stream.Flushed.Wait(TimeSpan.FromSeconds(10)));
 
-        time.Advance(Delay);
         Assert.Equal("first" + Environment.NewLine + "second" + Environment.NewLine, stream.Text);
     }
 
     [Fact]
-    public void Flush_writes_everything_pending_at_once()
+    public void Nothing_is_written_before_the_delay_and_Flush_writes_everything_pending_at_once()
     {
-        var time = new FakeTimeProvider();
         var stream = new RecordingStream();
-        using var output = new BufferedStandardOutput(stream, time, new SinkMetrics("console"));
+        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: Never);
 
         output.Write("pending");
+        Assert.Equal(0, stream.Writes);
         output.Flush();
 
         Assert.Equal("pending", stream.Text);
     }
 
     [Fact]
-    public void Text_beyond_ascii_comes_out_as_utf8_even_across_the_encoding_buffer()
+    public void A_surrogate_pair_split_across_two_chunks_of_pending_text_comes_out_whole()
     {
-        var time = new FakeTimeProvider();
         var stream = new RecordingStream();
-        using var output = new BufferedStandardOutput(stream, time, new SinkMetrics("console"));
+        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: Never);
 
-        // 64 KiB of ASCII puts the emoji's surrogate pair across the 64 KiB encoding buffer's edge.
-        var text = new string('a', 64 * 1024 - 1) + "🦆 é ✓" + new string('b', 70_000);
+        // A new StringBuilder's first chunk holds 16 chars: the high surrogate ends it, the low one starts the next.
+        var duck = "🦆";
+        output.Write(new string('a', 15));
+        output.Write(duck[0]);
+        output.Write(duck[1]);
+        output.Write(" é ✓");
+        output.Flush();
+
+        Assert.Equal(new string('a', 15) + "🦆 é ✓", stream.Text);
+    }
+
+    [Fact]
+    public void A_surrogate_pair_split_across_two_flushes_comes_out_whole()
+    {
+        var stream = new RecordingStream();
+        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: Never);
+
+        var duck = "🦆";
+        output.Write(duck[0]);
+        output.Flush();
+        output.Write(duck[1]);
+        output.Flush();
+
+        Assert.Equal("🦆", stream.Text);
+    }
+
+    [Fact]
+    public void More_than_the_encoding_buffer_holds_arrives_in_order()
+    {
+        var stream = new RecordingStream();
+        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: Never);
+
+        var text = new string('a', 64 * 1024 - 1) + "🦆" + new string('b', 70_000);
         output.Write(text);
         output.Flush();
 
         Assert.Equal(text, stream.Text);
+        Assert.Equal(3, stream.Writes); // 64 KiB per system call
     }
 
     [Fact]
     public async Task When_output_is_stuck_writers_do_not_wait_and_what_does_not_fit_is_dropped_counted_and_said()
     {
-        var time = new FakeTimeProvider();
         var stream = new RecordingStream { Stuck = new ManualResetEventSlim(false) };
         var metrics = new SinkMetrics("console");
-        using var output = new BufferedStandardOutput(stream, time, metrics, capacity: 64);
+        using var output = new BufferedStandardOutput(stream, metrics, flushDelay: Never, capacity: 64);
 
         output.Write("before\n");
         var flushing = Task.Run(output.Flush); // takes "before" and then hangs in the stream's Write
@@ -98,6 +124,7 @@ public sealed class BufferedStandardOutputTests
         {
             await writer.WaitAsync(TimeSpan.FromSeconds(10)); // throws TimeoutException if a write waited for stuck output
             Assert.Equal(2, metrics.Dropped);
+            Assert.False(output.Flush(TimeSpan.FromMilliseconds(50)), "a second flush should give up while one is stuck");
         }
         finally
         {
@@ -106,38 +133,51 @@ public sealed class BufferedStandardOutputTests
 
         await flushing.WaitAsync(TimeSpan.FromSeconds(10));
         output.Flush();
+        output.Write("after\n"); // room again once the held lines are out
+        output.Flush();
 
         Assert.Equal(
             "before\n" + $"console: 2 write(s) dropped while standard output was not taking data{Environment.NewLine}" +
-            string.Concat(Enumerable.Range(0, 7).Select(i => $"during {i}\n")),
+            string.Concat(Enumerable.Range(0, 7).Select(i => $"during {i}\n")) + "after\n",
             stream.Text);
     }
 
     [Fact]
-    public void Output_that_is_gone_costs_the_writer_nothing_and_is_counted()
+    public void Output_that_is_gone_costs_the_writer_nothing_and_each_lost_write_is_counted()
     {
-        var time = new FakeTimeProvider();
         var stream = new RecordingStream { Broken = true };
         var metrics = new SinkMetrics("console");
-        using var output = new BufferedStandardOutput(stream, time, metrics);
+        using var output = new BufferedStandardOutput(stream, metrics, flushDelay: Never);
 
         output.WriteLine("lost");
+        output.WriteLine("lost too");
         output.Flush();
 
-        Assert.Equal(1, metrics.Dropped);
+        Assert.Equal(2, metrics.Dropped);
         output.WriteLine("still accepted");
     }
 
     private sealed class RecordingStream : Stream
     {
         private readonly MemoryStream _bytes = new();
+        private readonly Lock _gate = new();
 
         public ManualResetEventSlim? Stuck { get; init; }
         public ManualResetEventSlim Entered { get; } = new(false);
+        public ManualResetEventSlim Flushed { get; } = new(false);
         public bool Broken { get; init; }
         public int Writes { get; private set; }
-        public int Flushes { get; private set; }
-        public string Text => Encoding.UTF8.GetString(_bytes.ToArray());
+
+        public string Text
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return Encoding.UTF8.GetString(_bytes.ToArray());
+                }
+            }
+        }
 
         public override void Write(byte[] buffer, int offset, int count)
         {
@@ -148,11 +188,14 @@ public sealed class BufferedStandardOutputTests
                 throw new IOException("Broken pipe");
             }
 
-            Writes++;
-            _bytes.Write(buffer, offset, count);
+            lock (_gate)
+            {
+                Writes++;
+                _bytes.Write(buffer, offset, count);
+            }
         }
 
-        public override void Flush() => Flushes++;
+        public override void Flush() => Flushed.Set();
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;

@@ -263,7 +263,10 @@ def ab(runs_path, nproc, connections, threads, duration, rounds, load_avg):
         mine = [r for r in runs if r["target"] == target]
         rps = [r["rps"] for r in mine]
         cpu = [1e6 * r["cpu_s"] / r["requests"] for r in mine if r["requests"]]
-        print(f"{target:<40}{statistics.median(rps):>9.0f}{statistics.median(cpu):>16.0f}   {[round(x) for x in rps]}")
+        failed = sum(r.get("non2xx", 0) + r.get("socket_errors", 0) for r in mine)
+        note = f"   {failed} failed requests: not a valid measurement" if failed else ""
+        print(f"{target:<40}{statistics.median(rps):>9.0f}{statistics.median(cpu) if cpu else float('nan'):>16.0f}"
+              f"   {[round(x) for x in rps]}{note}")
 
 
 if __name__ == "__main__":
