@@ -53,7 +53,8 @@ internal sealed class BufferedConsoleLoggerProvider : ILoggerProvider, ISupportE
     public void Dispose()
     {
         _subscription?.Dispose();
-        ((TextWriter?)_output ?? _fallback)?.Flush();
+        _output?.Flush(BufferedStandardOutput.ExitFlushPatience); // a host's stop never hangs on a stuck output
+        _fallback?.Flush();
     }
 
     private Settings Read(ConsoleLoggerOptions options)

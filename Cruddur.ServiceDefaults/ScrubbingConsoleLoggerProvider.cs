@@ -35,6 +35,9 @@ internal sealed class ScrubbingConsoleLoggerProvider(ILoggerProvider inner, Scru
                 : ActivatorUtilities.CreateInstance<BufferedConsoleLoggerProvider>(sp), scrubber));
     }
 
+    /// <summary>The console provider it wraps.</summary>
+    internal ILoggerProvider Inner => inner;
+
     public ILogger CreateLogger(string categoryName) => new Logger(inner.CreateLogger(categoryName), scrubber);
 
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => (inner as ISupportExternalScope)?.SetScopeProvider(scopeProvider);

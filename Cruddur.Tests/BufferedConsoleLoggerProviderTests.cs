@@ -3,6 +3,7 @@ using System.Text.Json;
 using Cruddur.ServiceDefaults;
 using Cruddur.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,25 @@ public sealed class BufferedConsoleLoggerProviderTests
         output.Flush();
 
         Assert.StartsWith("<4>Cruddur.Test[0] careful", Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    [Fact]
+    public void A_host_with_Cruddur_telemetry_logs_to_the_console_through_the_buffered_provider_inside_the_scrubber()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddCruddurTelemetry(defaultServiceName: "cruddur-test");
+        using var host = builder.Build();
+
+        var console = Assert.Single(host.Services.GetServices<ILoggerProvider>().OfType<ScrubbingConsoleLoggerProvider>());
+        Assert.IsType<BufferedConsoleLoggerProvider>(console.Inner);
+    }
+
+    [Fact]
+    public async Task HostRunner_makes_standard_output_the_buffered_one()
+    {
+        Assert.Equal(0, await HostRunner.RunAsync("cruddur-test", () => Task.CompletedTask));
+
+        Assert.NotNull(BufferedStandardOutput.Installed);
     }
 
     private static (BufferedConsoleLoggerProvider Provider, BufferedStandardOutput Output, MemoryStream Stream, StringWriter Error) Create(Action<ConsoleLoggerOptions> configure)

@@ -58,47 +58,51 @@ public sealed class BufferedStandardOutputTests
     [Fact]
     public void A_surrogate_pair_split_across_two_chunks_of_pending_text_comes_out_whole()
     {
-        var stream = new RecordingStream();
-        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: Never);
-
         // A new StringBuilder's first chunk holds 16 chars: the high surrogate ends it, the low one starts the next.
-        var duck = "🦆";
-        output.Write(new string('a', 15));
-        output.Write(duck[0]);
-        output.Write(duck[1]);
-        output.Write(" é ✓");
-        output.Flush();
+        var (text, _) = Written(output =>
+        {
+            output.Write(new string('a', 15));
+            output.Write(Duck[0]);
+            output.Write(Duck[1]);
+            output.Write(" é ✓");
+        });
 
-        Assert.Equal(new string('a', 15) + "🦆 é ✓", stream.Text);
+        Assert.Equal(new string('a', 15) + "🦆 é ✓", text);
     }
 
     [Fact]
     public void A_surrogate_pair_split_across_two_flushes_comes_out_whole()
     {
-        var stream = new RecordingStream();
-        using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: Never);
+        var (text, _) = Written(output =>
+        {
+            output.Write(Duck[0]);
+            output.Flush();
+            output.Write(Duck[1]);
+        });
 
-        var duck = "🦆";
-        output.Write(duck[0]);
-        output.Flush();
-        output.Write(duck[1]);
-        output.Flush();
-
-        Assert.Equal("🦆", stream.Text);
+        Assert.Equal(Duck, text);
     }
 
     [Fact]
     public void More_than_the_encoding_buffer_holds_arrives_in_order()
     {
+        var sent = new string('a', 64 * 1024 - 1) + Duck + new string('b', 70_000);
+        var (text, writes) = Written(output => output.Write(sent));
+
+        Assert.Equal(sent, text);
+        Assert.Equal(3, writes); // 64 KiB per system call
+    }
+
+    private const string Duck = "🦆";
+
+    /// <summary>What <paramref name="write"/> puts out through an output flushed by hand, and in how many writes.</summary>
+    private static (string Text, int Writes) Written(Action<BufferedStandardOutput> write)
+    {
         var stream = new RecordingStream();
         using var output = new BufferedStandardOutput(stream, new SinkMetrics("console"), flushDelay: Never);
-
-        var text = new string('a', 64 * 1024 - 1) + "🦆" + new string('b', 70_000);
-        output.Write(text);
+        write(output);
         output.Flush();
-
-        Assert.Equal(text, stream.Text);
-        Assert.Equal(3, stream.Writes); // 64 KiB per system call
+        return (stream.Text, stream.Writes);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Cruddur.Telemetry.Delivery;
 /// </summary>
 internal enum DropReason
 {
-    /// <summary>The bounded queue was full; the oldest item made room.</summary>
+    /// <summary>The bounded queue was full: the sinks' queues drop their oldest item to make room; the console's buffered
+    /// standard output drops the write that does not fit.</summary>
     QueueFull,
 
     /// <summary>Enqueued after shutdown, or still queued or in flight when the shutdown deadline passed.</summary>

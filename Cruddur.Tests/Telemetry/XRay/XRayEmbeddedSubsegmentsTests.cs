@@ -28,14 +28,24 @@ public sealed class XRayEmbeddedSubsegmentsTests : IDisposable
 
     public void Dispose() => _daemon.Dispose();
 
+    /// <summary>An exporter sending to this test's socket, with its own counters.</summary>
+    private XRayExporter Exporter(string metricsName, out XRayExporterOptions options, out SinkMetrics metrics, Action<XRayExporterOptions>? configure = null)
+    {
+        options = Options(o =>
+        {
+            o.DaemonAddress = $"127.0.0.1:{Port}";
+            configure?.Invoke(o);
+        });
+        metrics = new SinkMetrics(metricsName);
+        return new XRayExporter(options, metrics, Resource);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_server_span_and_its_children_in_one_batch_are_one_datagram_with_nested_subsegments(bool childrenFirst)
     {
-        var options = Options(o => { o.DaemonAddress = $"127.0.0.1:{Port}"; o.IndexedAttributes = ["app.user"]; });
-        var metrics = new SinkMetrics("xray-embedded-test");
-        using var exporter = new XRayExporter(options, metrics, Resource);
+        using var exporter = Exporter("xray-embedded-test", out var options, out var metrics, o => o.IndexedAttributes = ["app.user"]);
         var server = Span("GET /api/activities/home", ActivityKind.Server, configure: a => a
             .SetTag("http.request.method", "GET")
             .SetTag("http.response.status_code", 200));
@@ -107,9 +117,7 @@ public sealed class XRayEmbeddedSubsegmentsTests : IDisposable
     [Fact]
     public async Task A_span_whose_parent_is_not_in_the_batch_is_sent_as_before_and_server_spans_stay_segments()
     {
-        var options = Options(o => o.DaemonAddress = $"127.0.0.1:{Port}");
-        var metrics = new SinkMetrics("xray-embedded-orphan-test");
-        using var exporter = new XRayExporter(options, metrics, Resource);
+        using var exporter = Exporter("xray-embedded-orphan-test", out var options, out var metrics);
         var server = Span("GET /api/activities/home", ActivityKind.Server);
         var mock = Child("mock-data", ActivityKind.Internal, server, a => a.SetTag("results-size", 1));
         var call = Child("GET", ActivityKind.Client, server, a => a.SetTag("http.request.method", "GET").SetTag("server.address", "localhost"));
@@ -133,9 +141,7 @@ public sealed class XRayEmbeddedSubsegmentsTests : IDisposable
     [Fact]
     public async Task A_combined_document_over_the_limit_falls_back_to_separate_datagrams_and_every_span_arrives()
     {
-        var options = Options(o => { o.DaemonAddress = $"127.0.0.1:{Port}"; o.MaxDatagramBytes = 3000; });
-        var metrics = new SinkMetrics("xray-embedded-split-test");
-        using var exporter = new XRayExporter(options, metrics, Resource);
+        using var exporter = Exporter("xray-embedded-split-test", out _, out var metrics, o => o.MaxDatagramBytes = 3000);
         var server = Span("GET /api/activities/home", ActivityKind.Server);
         var read = Child("read-timeline", ActivityKind.Internal, server, a => a.SetTag("blob", new string('r', 1200)));
         var mock = Child("mock-data", ActivityKind.Internal, read, a => a.SetTag("results-size", 1));
@@ -173,9 +179,7 @@ public sealed class XRayEmbeddedSubsegmentsTests : IDisposable
     [Fact]
     public async Task A_document_embeds_at_most_100_subsegments_and_the_rest_are_sent_independently()
     {
-        var options = Options(o => o.DaemonAddress = $"127.0.0.1:{Port}");
-        var metrics = new SinkMetrics("xray-embedded-limit-test");
-        using var exporter = new XRayExporter(options, metrics, Resource);
+        using var exporter = Exporter("xray-embedded-limit-test", out _, out var metrics);
         var server = Span("GET /api/activities/home", ActivityKind.Server);
         var batch = Enumerable.Range(0, 150).Select(i => Child($"step-{i}", ActivityKind.Internal, server)).Append(server).ToArray();
 
@@ -199,14 +203,11 @@ public sealed class XRayEmbeddedSubsegmentsTests : IDisposable
     public async Task The_exported_count_is_the_number_of_spans_and_drops_count_spans_too()
     {
         var now = new DateTimeOffset(2026, 11, 28, 14, 0, 0, TimeSpan.Zero);
-        var options = Options(o =>
+        using var exporter = Exporter("xray-embedded-count-test", out var options, out var metrics, o =>
         {
-            o.DaemonAddress = $"127.0.0.1:{Port}";
             o.DropTraceIdsXRayRefuses = true;
             o.Time = new FakeTimeProvider(now);
         });
-        var metrics = new SinkMetrics("xray-embedded-count-test");
-        using var exporter = new XRayExporter(options, metrics, Resource);
 
         // A trace X-Ray accepts (three spans, one datagram) and one it refuses (two spans, dropped one by one).
         var fresh = XRayTraceIdGenerator.NewTraceId(new FakeTimeProvider(now));
